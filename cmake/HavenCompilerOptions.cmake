@@ -1,0 +1,22 @@
+# Compiler settings for Haven's own targets. Third-party headers come in as system
+# headers, so -Werror applies to our code only.
+
+find_program(HAVEN_CCACHE ccache)
+if(HAVEN_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${HAVEN_CCACHE}")
+endif()
+
+if(HAVEN_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Applies warnings-as-errors and the include root to one of our targets.
+function(haven_target target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor)
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "INTERFACE_LIBRARY")
+    return()
+  endif()
+  target_include_directories(${target} PUBLIC "${PROJECT_SOURCE_DIR}")
+endfunction()

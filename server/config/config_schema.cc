@@ -1,0 +1,173 @@
+#include "server/config/config_schema.h"
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <toml++/toml.h>
+#include <vector>
+
+namespace haven {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::optional<std::int64_t> ParseInteger(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string RangeSentence(std::int64_t min, std::int64_t max) {
+  return "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+// An integer field whose C++ type is T (an arithmetic type or milliseconds).
+template <typename T>
+ConfigField IntegerField(std::string_view section, std::string_view key, std::string_view kind,
+                         T& (*member)(Config&), std::int64_t min, std::int64_t max) {
+  auto set = [member, min, max](Config& config, std::optional<std::int64_t> value) -> std::optional<std::string> {
+    if (!value || *value < min || *value > max) return RangeSentence(min, max);
+    if constexpr (std::is_same_v<T, milliseconds>) {
+      member(config) = milliseconds(*value);
+    } else {
+      member(config) = static_cast<T>(*value);
+    }
+    return std::nullopt;
+  };
+  return ConfigField{
+      section, key, kind,
+      [set](Config& config, const toml::node& node) { return set(config, node.value_exact<std::int64_t>()); },
+      [set](Config& config, std::string_view text) { return set(config, ParseInteger(text)); }};
+}
+
+ConfigField StringField(std::string_view section, std::string_view key, std::string& (*member)(Config&),
+                        std::function<std::optional<std::string>(std::string_view)> check) {
+  auto set = [member, check](Config& config, std::string_view value) -> std::optional<std::string> {
+    if (check) {
+      if (auto problem = check(value)) return problem;
+    }
+    member(config) = std::string(value);
+    return std::nullopt;
+  };
+  return ConfigField{section, key, "string",
+                     [set](Config& config, const toml::node& node) -> std::optional<std::string> {
+                       auto value = node.value_exact<std::string>();
+                       if (!value) return "must be a string";
+                       return set(config, *value);
+                     },
+                     set};
+}
+
+ConfigField BooleanField(std::string_view section, std::string_view key, bool& (*member)(Config&)) {
+  return ConfigField{section, key, "boolean",
+                     [member](Config& config, const toml::node& node) -> std::optional<std::string> {
+                       auto value = node.value_exact<bool>();
+                       if (!value) return "must be true or false";
+                       member(config) = *value;
+                       return std::nullopt;
+                     },
+                     [member](Config& config, std::string_view text) -> std::optional<std::string> {
+                       if (text != "true" && text != "false") return "must be true or false";
+                       member(config) = text == "true";
+                       return std::nullopt;
+                     }};
+}
+
+ConfigField StringListField(std::string_view section, std::string_view key,
+                            std::vector<std::string>& (*member)(Config&),
+                            std::function<std::optional<std::string>(std::string_view)> check_item) {
+  auto set = [member, check_item](Config& config, std::vector<std::string> items) -> std::optional<std::string> {
+    for (const auto& item : items) {
+      if (auto problem = check_item(item)) return "item \"" + item + "\" " + *problem;
+    }
+    member(config) = std::move(items);
+    return std::nullopt;
+  };
+  return ConfigField{section, key, "string list",
+                     [set](Config& config, const toml::node& node) -> std::optional<std::string> {
+                       const auto* array = node.as_array();
+                       if (!array) return "must be a list of strings";
+                       std::vector<std::string> items;
+                       for (const auto& element : *array) {
+                         auto value = element.value_exact<std::string>();
+                         if (!value) return "must be a list of strings";
+                         items.push_back(*value);
+                       }
+                       return set(config, std::move(items));
+                     },
+                     [set](Config& config, std::string_view text) {
+                       std::vector<std::string> items;
+                       while (!text.empty()) {
+                         auto comma = text.find(',');
+                         items.emplace_back(text.substr(0, comma));
+                         text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+                       }
+                       return set(config, std::move(items));
+                     }};
+}
+
+std::optional<std::string> CheckOrigin(std::string_view origin) {
+  // An origin is scheme://host[:port] with nothing after it; browsers send exactly that.
+  bool http = origin.starts_with("http://"), https = origin.starts_with("https://");
+  if (!http && !https) return "must start with http:// or https://";
+  auto rest = origin.substr(http ? 7 : 8);
+  if (rest.empty() || rest.find_first_of("/?#@ ") != std::string_view::npos || origin.back() == ':') {
+    return "must be scheme://host[:port] with no path";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckLogLevel(std::string_view level) {
+  if (level == "debug" || level == "info" || level == "warn" || level == "error") return std::nullopt;
+  return "must be one of debug, info, warn, error";
+}
+
+std::optional<std::string> CheckNotEmpty(std::string_view value) {
+  if (value.empty()) return "must not be empty";
+  return std::nullopt;
+}
+
+constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
+
+std::vector<ConfigField> BuildSchema() {
+  std::vector<ConfigField> fields;
+  // clang-format off
+  fields.push_back(StringField("server", "listen_address", [](Config& c) -> auto& { return c.server.listen_address; }, CheckNotEmpty));
+  fields.push_back(IntegerField<std::uint16_t>("server", "port", "integer", [](Config& c) -> auto& { return c.server.port; }, 0, 65535));
+  fields.push_back(IntegerField<int>("server", "event_loop_threads", "integer", [](Config& c) -> auto& { return c.server.event_loop_threads; }, 1, 64));
+  fields.push_back(IntegerField<int>("server", "worker_threads", "integer", [](Config& c) -> auto& { return c.server.worker_threads; }, 1, 64));
+  fields.push_back(IntegerField<int>("server", "max_connections", "integer", [](Config& c) -> auto& { return c.server.max_connections; }, 1, 1000000));
+  fields.push_back(IntegerField<milliseconds>("server", "shutdown_deadline_ms", "milliseconds", [](Config& c) -> auto& { return c.server.shutdown_deadline; }, 100, 60000));
+  fields.push_back(StringField("server", "data_dir", [](Config& c) -> auto& { return c.server.data_dir; }, nullptr));
+
+  fields.push_back(IntegerField<std::uint32_t>("http", "header_limit_bytes", "bytes", [](Config& c) -> auto& { return c.http.header_limit_bytes; }, 1024, 65536));
+  fields.push_back(IntegerField<std::uint32_t>("http", "body_limit_bytes", "bytes", [](Config& c) -> auto& { return c.http.body_limit_bytes; }, 0, 1 << 20));
+  fields.push_back(IntegerField<milliseconds>("http", "request_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.http.request_timeout; }, 100, 120000));
+  fields.push_back(IntegerField<milliseconds>("http", "keep_alive_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.http.keep_alive_timeout; }, 100, 600000));
+  fields.push_back(StringField("http", "static_dir", [](Config& c) -> auto& { return c.http.static_dir; }, nullptr));
+
+  fields.push_back(StringListField("websocket", "allowed_origins", [](Config& c) -> auto& { return c.websocket.allowed_origins; }, CheckOrigin));
+  fields.push_back(IntegerField<std::uint32_t>("websocket", "read_message_max_bytes", "bytes", [](Config& c) -> auto& { return c.websocket.read_message_max_bytes; }, 256, 1 << 20));
+  fields.push_back(IntegerField<std::uint32_t>("websocket", "outbound_queue_frames", "integer", [](Config& c) -> auto& { return c.websocket.outbound_queue_frames; }, 1, 65536));
+  fields.push_back(IntegerField<std::uint32_t>("websocket", "outbound_queue_bytes", "bytes", [](Config& c) -> auto& { return c.websocket.outbound_queue_bytes; }, 1024, 64 << 20));
+  fields.push_back(IntegerField<milliseconds>("websocket", "handshake_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.websocket.handshake_timeout; }, 100, 60000));
+  fields.push_back(IntegerField<milliseconds>("websocket", "idle_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.websocket.idle_timeout; }, 1000, kMaxMs));
+
+  fields.push_back(StringField("log", "level", [](Config& c) -> auto& { return c.log.level; }, CheckLogLevel));
+  fields.push_back(IntegerField<std::uint32_t>("log", "queue_size", "integer", [](Config& c) -> auto& { return c.log.queue_size; }, 16, 1 << 20));
+  fields.push_back(StringField("log", "file", [](Config& c) -> auto& { return c.log.file; }, nullptr));
+
+  fields.push_back(BooleanField("testing", "diagnostic_endpoints", [](Config& c) -> auto& { return c.testing.diagnostic_endpoints; }));
+  // clang-format on
+  return fields;
+}
+
+}  // namespace
+
+std::span<const ConfigField> ConfigSchema() {
+  static const std::vector<ConfigField> schema = BuildSchema();
+  return schema;
+}
+
+}  // namespace haven

@@ -1,0 +1,29 @@
+// Adapts a Beast request to the Boost-free HttpRequest that handlers see.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "server/net/http_types.h"
+
+namespace haven::net {
+
+HttpMethod ToMethod(boost::beast::http::verb verb);
+
+class BeastRequest final : public HttpRequest {
+ public:
+  explicit BeastRequest(const boost::beast::http::request<boost::beast::http::string_body>& request);
+  HttpMethod method() const override { return method_; }
+  std::string_view path() const override { return path_; }
+  std::string_view query() const override { return query_; }
+  std::string_view body() const override { return request_.body(); }
+  std::optional<std::string_view> Header(std::string_view name) const override;
+
+ private:
+  const boost::beast::http::request<boost::beast::http::string_body>& request_;
+  HttpMethod method_;
+  std::string_view path_;
+  std::string_view query_;
+};
+
+}  // namespace haven::net

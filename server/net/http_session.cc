@@ -1,0 +1,167 @@
+#include "server/net/http_session.h"
+
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <algorithm>
+
+#include "server/log/log.h"
+#include "server/net/beast_request.h"
+#include "server/net/security_headers.h"
+#include "server/net/spawn.h"
+#include "server/net/websocket_session.h"
+
+namespace haven::net {
+namespace http = beast::http;
+
+namespace {
+
+// The response for a request the parser rejected, or nullopt when the peer simply left.
+std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == asio::error::bad_descriptor) {
+    return std::nullopt;
+  }
+  if (ec == http::error::header_limit) return HttpResponse::Text(431, "request header fields too large");
+  if (ec == http::error::body_limit) return HttpResponse::Text(413, "request body too large");
+  if (ec == http::error::buffer_overflow) return HttpResponse::Text(431, "request header fields too large");
+  return HttpResponse::Text(400, "malformed request: " + ec.message());
+}
+
+HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request) {
+  HttpResponse response;
+  response.content_type = asset.content_type;
+  response.headers.emplace_back("ETag", asset.etag);
+  response.headers.emplace_back("Cache-Control", asset.immutable ? kCacheImmutable : kCacheRevalidate);
+  auto if_none_match = request.Header("If-None-Match");
+  if (if_none_match && *if_none_match == asset.etag) {
+    response.status = 304;
+    return response;
+  }
+  response.shared_body = asset.body;
+  return response;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot)
+    : stream_(std::move(socket)), loop_(loop), state_(state), slot_(std::move(slot)) {}
+
+HttpSession::~HttpSession() = default;
+
+void HttpSession::Shutdown() {
+  shutdown_requested_ = true;
+  // A connection idle between requests is closed now; one mid-request finishes that request.
+  if (waiting_for_request_) stream_.cancel();
+}
+
+Task<void> HttpSession::Run() {
+  loop_.registry.Add(this);
+  struct Unregister {
+    HttpSession* self;
+    ~Unregister() { self->loop_.registry.Remove(self); }
+  } unregister{this};
+
+  const HttpSettings& limits = state_.config.http;
+  bool first_request = true;
+  while (!shutdown_requested_) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(limits.header_limit_bytes);
+    parser.body_limit(limits.body_limit_bytes);
+    // Slow clients are dropped: the whole request must arrive within the timeout.
+    stream_.expires_after(first_request ? limits.request_timeout : limits.keep_alive_timeout);
+    first_request = false;
+    waiting_for_request_ = true;
+    auto [ec, bytes] = co_await http::async_read(stream_, buffer_, parser, kUseTask);
+    waiting_for_request_ = false;
+    if (ec) {
+      if (ec == beast::error::timeout) log::Debug("http.request_timeout");
+      if (auto response = ResponseForReadError(ec)) {
+        log::Info("http.rejected", {{"status", response->status}});
+        response->close_connection = true;
+        co_await Write(*response, false, false);
+      }
+      break;
+    }
+    http::request<http::string_body>& request = parser.get();
+    BeastRequest view(request);
+    if (view.path().empty() || view.path().front() != '/') {
+      co_await Write(HttpResponse::Text(400, "malformed request: target must be a path"), false, false);
+      break;
+    }
+    RouteMatch match = state_.router.Match(view.method(), view.path());
+    bool upgrade = beast::websocket::is_upgrade(request);
+
+    if (match.kind == RouteMatch::Kind::kWebSocket && upgrade) {
+      const WebSocketEndpoint& endpoint = *match.websocket;
+      auto origin = view.Header("Origin");
+      if (!origin || std::ranges::find(endpoint.allowed_origins, *origin) == endpoint.allowed_origins.end()) {
+        log::Info("websocket.origin_refused");
+        co_await Write(HttpResponse::Text(403, "origin not allowed"), false, false);
+        break;
+      }
+      if (state_.stopping.load()) {
+        co_await Write(HttpResponse::Text(503, "server is restarting"), false, false);
+        break;
+      }
+      auto session = std::make_shared<WebSocketSession>(stream_.release_socket(), loop_, state_, std::move(slot_),
+                                                        endpoint);
+      // The WebSocket runs in its own coroutine so this session, its buffer and parser are freed now.
+      Spawn(loop_.executor(), "websocket_session",
+            [session, upgrade_request = parser.release()]() mutable { return session->Run(std::move(upgrade_request)); });
+      co_return;
+    }
+
+    HttpResponse response;
+    switch (match.kind) {
+      case RouteMatch::Kind::kHttp: response = (*match.http)(view); break;
+      case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view); break;
+      case RouteMatch::Kind::kWebSocket:
+        response = HttpResponse::Text(426, "WebSocket upgrade required");
+        response.headers.emplace_back("Upgrade", "websocket");
+        break;
+      case RouteMatch::Kind::kMethodNotAllowed:
+        response = HttpResponse::Text(405, "method not allowed");
+        response.headers.emplace_back("Allow", match.allow);
+        break;
+      case RouteMatch::Kind::kNotFound: response = HttpResponse::Text(404, "not found"); break;
+    }
+    bool keep_alive = request.keep_alive() && !response.close_connection && !shutdown_requested_;
+    if (!co_await Write(response, view.method() == HttpMethod::kHead, keep_alive) || !keep_alive) break;
+  }
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+Task<bool> HttpSession::Write(const HttpResponse& response, bool head_only, bool keep_alive) {
+  std::string_view body = response.BodyView();
+  http::response<http::span_body<const char>> message{static_cast<http::status>(response.status), 11};
+  message.set(http::field::content_type, response.content_type);
+  message.set("X-Content-Type-Options", "nosniff");
+  message.set("Referrer-Policy", "no-referrer");
+  message.set("Content-Security-Policy", kDefaultContentSecurityPolicy);
+  message.set("Cross-Origin-Opener-Policy", "same-origin");
+  bool has_cache_control = false;
+  for (const auto& [name, value] : response.headers) {
+    message.set(name, value);
+    has_cache_control |= beast::iequals(name, "Cache-Control");
+  }
+  if (!has_cache_control) message.set(http::field::cache_control, kCacheNever);
+  message.keep_alive(keep_alive);
+  message.content_length(body.size());
+  if (!head_only && response.status != 304) message.body() = {body.data(), body.size()};
+
+  stream_.expires_after(state_.config.http.request_timeout);
+  beast::error_code ec;
+  if (head_only || response.status == 304) {
+    http::response_serializer<http::span_body<const char>> serializer{message};
+    std::tie(ec, std::ignore) = co_await http::async_write_header(stream_, serializer, kUseTask);
+  } else {
+    std::tie(ec, std::ignore) = co_await http::async_write(stream_, message, kUseTask);
+  }
+  co_return !ec;
+}
+
+}  // namespace haven::net

@@ -1,0 +1,43 @@
+// The HTTP request and response as route handlers see them: plain C++, no Boost, so handler
+// code and its tests do not compile Beast.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace haven::net {
+
+enum class HttpMethod { kGet, kHead, kPost, kPut, kDelete, kOptions, kPatch, kOther };
+
+std::string_view MethodName(HttpMethod method);
+
+// A parsed request. Views are valid only during the handler call.
+class HttpRequest {
+ public:
+  virtual ~HttpRequest() = default;
+  virtual HttpMethod method() const = 0;
+  virtual std::string_view path() const = 0;   // without the query string
+  virtual std::string_view query() const = 0;  // after '?', possibly empty
+  virtual std::string_view body() const = 0;
+  virtual std::optional<std::string_view> Header(std::string_view name) const = 0;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  // When set, sent instead of `body` without copying (static assets).
+  std::shared_ptr<const std::string> shared_body;
+  std::vector<std::pair<std::string, std::string>> headers;  // beyond the security defaults
+  bool close_connection = false;
+
+  // A short plain-text response: the status line's meaning for a person, e.g. "not found".
+  static HttpResponse Text(int status, std::string_view sentence);
+  std::string_view BodyView() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
+};
+
+}  // namespace haven::net

@@ -1,0 +1,56 @@
+#include "server/net/listener.h"
+
+#include <chrono>
+
+#include "server/log/log.h"
+#include "server/net/http_session.h"
+#include "server/net/spawn.h"
+
+namespace haven::net {
+namespace {
+
+constexpr std::string_view kBusyResponse =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 34\r\n"
+    "Retry-After: 5\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nserver is at its connection limit\n";
+
+template <typename AnySocket>
+void RefuseBusy(AnySocket& socket) {
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.send(asio::buffer(kBusyResponse), 0, ignored);
+  socket.close(ignored);
+}
+
+}  // namespace
+
+Listener::Listener(Acceptor& acceptor, std::span<std::unique_ptr<EventLoop>> loops, ServerState& state)
+    : acceptor_(acceptor), loops_(loops), state_(state) {}
+
+Task<void> Listener::Run() {
+  Timer backoff(acceptor_.get_executor());
+  while (acceptor_.is_open()) {
+    EventLoop& loop = *loops_[next_loop_];
+    next_loop_ = (next_loop_ + 1) % loops_.size();
+    auto [ec, socket] = co_await acceptor_.async_accept(loop.executor(), kUseTask);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) break;
+      log::Warn("listener.accept_failed", {{"error", ec.value()}});
+      // Out of descriptors or memory: pause rather than spin on the same error.
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(kUseTask);
+      continue;
+    }
+    ConnectionSlot slot = ConnectionSlot::TryAcquire(state_.connections, state_.config.server.max_connections);
+    if (!slot || state_.stopping.load()) {
+      log::Info("listener.connection_refused", {{"reason", slot ? "stopping" : "connection_limit"}});
+      RefuseBusy(socket);
+      continue;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto session = std::make_shared<HttpSession>(Socket(std::move(socket)), loop, state_, std::move(slot));
+    Spawn(loop.executor(), "http_session", [session] { return session->Run(); });
+  }
+}
+
+}  // namespace haven::net

@@ -1,0 +1,38 @@
+// The HTTP/WebSocket server: listens, runs the event loops, and shuts down gracefully.
+//
+// Usage: build a Router, call Server::Start (binds the port, so port() is known at once),
+// then Run() on the main thread until SIGTERM or SIGINT. Shutdown stops accepting, marks
+// /readyz unready, closes WebSockets with 1012 (service restart) and idle HTTP connections,
+// waits for connections to drain up to server.shutdown_deadline, then returns.
+//
+// Boost stays behind the pointer to implementation, so callers do not compile Asio.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "server/config/config.h"
+#include "server/net/router.h"
+
+namespace haven::net {
+
+class Server {
+ public:
+  // Binds the listening socket. `router` gets /healthz and /readyz added.
+  static std::expected<std::unique_ptr<Server>, std::string> Start(const Config& config, Router router);
+  ~Server();
+
+  std::uint16_t port() const;
+  // Serves until a termination signal, then shuts down. Returns 0 after a clean shutdown,
+  // 1 when connections were still open at the deadline.
+  int Run();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace haven::net

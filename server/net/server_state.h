@@ -1,0 +1,30 @@
+// What all connections of one server share, and what each event loop owns.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "server/config/config.h"
+#include "server/net/asio.h"
+#include "server/net/connections.h"
+#include "server/net/router.h"
+
+namespace haven::net {
+
+// Shared by every thread; immutable but for the atomics.
+struct ServerState {
+  Config config;
+  Router router;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> connections{0};
+};
+
+// One io_context, run by one thread, owning the sockets assigned to it.
+struct EventLoop {
+  ConnectionRegistry registry;  // declared first: sessions unregister while `io` is destroyed
+  asio::io_context io{1};       // concurrency hint 1: this context is only ever run by one thread
+  Executor executor() { return io.get_executor(); }
+};
+
+}  // namespace haven::net

@@ -1,0 +1,65 @@
+// One WebSocket connection: a reader coroutine that hands each message to the endpoint's
+// handler, and a writer coroutine that drains a bounded outbound queue, one write in flight.
+//
+// Limits (all from [websocket] config): read_message_max_bytes (larger: close 1009),
+// outbound_queue_frames/bytes (exceeded: close 1013), handshake_timeout, idle_timeout with
+// keep-alive pings. permessage-deflate is off: compression before encryption leaks, and
+// ciphertext does not compress anyway.
+//
+// Lives on one event loop; touched only from that loop's thread.
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/net/asio.h"
+#include "server/net/connections.h"
+#include "server/net/server_state.h"
+#include "server/net/websocket_endpoint.h"
+
+namespace haven::net {
+
+class WebSocketSession : public Connection, public WebSocketPeer, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  using UpgradeRequest = beast::http::request<beast::http::string_body>;
+
+  WebSocketSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot,
+                   const WebSocketEndpoint& endpoint);
+  ~WebSocketSession() override;
+
+  // Completes the opening handshake, then runs until the connection closes.
+  Task<void> Run(UpgradeRequest request);
+
+  bool Send(OutboundMessage message) override;
+  void Close(std::uint16_t code, std::string_view reason) override;
+  void Shutdown() override;
+
+ private:
+  Task<void> Writer();
+  void WakeWriter();
+  void ForceClose();
+
+  beast::websocket::stream<Socket> ws_;
+  beast::flat_buffer read_buffer_;
+  Timer writer_wakeup_;
+  Timer close_deadline_;
+  EventLoop& loop_;
+  ServerState& state_;
+  ConnectionSlot slot_;
+  const WebSocketEndpoint& endpoint_;
+  std::unique_ptr<WebSocketHandler> handler_;
+
+  std::deque<OutboundMessage> queue_;
+  std::size_t queued_bytes_ = 0;
+  std::optional<std::uint16_t> close_code_;  // set once a close has been requested
+  std::string close_reason_;
+  bool closed_ = false;  // the reader has ended; the socket is gone
+};
+
+}  // namespace haven::net

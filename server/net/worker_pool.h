@@ -1,0 +1,26 @@
+// A small fixed pool of threads for blocking work (Argon2id hashing, synced storage writes),
+// so the event loops never block. Jobs post their results back to the loop they came from.
+//
+// Thread-safety: Submit may be called from any thread. The destructor waits for queued jobs.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+namespace haven::net {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(int threads);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void Submit(std::function<void()> job);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace haven::net

@@ -1,0 +1,33 @@
+#include "server/net/worker_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <mutex>
+#include <thread>
+
+namespace haven::net {
+namespace {
+
+TEST(WorkerPool, RunsEveryJobOffTheCallingThreadBeforeDestruction) {
+  std::atomic<int> done{0};
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  {
+    WorkerPool pool(2);
+    for (int i = 0; i < 100; ++i) {
+      pool.Submit([&] {
+        std::lock_guard lock(mutex);
+        threads.insert(std::this_thread::get_id());
+        ++done;
+      });
+    }
+  }
+  EXPECT_EQ(done.load(), 100);
+  EXPECT_FALSE(threads.contains(std::this_thread::get_id()));
+  EXPECT_LE(threads.size(), 2u);
+}
+
+}  // namespace
+}  // namespace haven::net
