@@ -1,0 +1,149 @@
+// HTTP behaviour of the real server: routes, headers, and every limit on bad input.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/integration/support/http_client.h"
+#include "tests/integration/support/server_process.h"
+
+namespace haven::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(Http, HealthAndReadiness) {
+  ServerProcess server;
+  auto health = HttpGet(server.port(), "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "ok\n");
+  auto ready = HttpGet(server.port(), "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+}
+
+TEST(Http, ShellPageCarriesSecurityHeadersAndNoBanner) {
+  ServerProcess server;
+  auto reply = HttpGet(server.port(), "/");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->Header("content-type"), "text/html; charset=utf-8");
+  EXPECT_NE(reply->body.find("shell page"), std::string::npos);
+  EXPECT_NE(reply->Header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(reply->Header("content-security-policy").find("default-src 'none'"), std::string::npos);
+  EXPECT_EQ(reply->Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(reply->Header("referrer-policy"), "no-referrer");
+  EXPECT_EQ(reply->Header("cache-control"), "no-cache");
+  EXPECT_FALSE(reply->Has("server"));
+  EXPECT_FALSE(reply->Header("etag").empty());
+}
+
+TEST(Http, VersionedAssetIsImmutable) {
+  ServerProcess server;
+  auto reply = HttpGet(server.port(), "/assets/app.0123ABCD.js");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->Header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(reply->Header("cache-control"), "public, max-age=31536000, immutable");
+}
+
+TEST(Http, ConditionalGetAnswers304) {
+  ServerProcess server;
+  auto first = HttpGet(server.port(), "/index.html");
+  ASSERT_TRUE(first);
+  auto second = HttpGet(server.port(), "/index.html", "If-None-Match: " + first->Header("etag") + "\r\n");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 304);
+  EXPECT_TRUE(second->body.empty());
+}
+
+TEST(Http, HeadSendsHeadersOnly) {
+  ServerProcess server;
+  auto reply = HttpExchange(server.port(), "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_GT(std::stoul(reply->Header("content-length")), 0u);
+}
+
+TEST(Http, UnknownPathIs404AndWrongMethodIs405) {
+  ServerProcess server;
+  auto missing = HttpGet(server.port(), "/no/such/thing");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->Header("cache-control"), "no-store");
+  auto traversal = HttpGet(server.port(), "/../../etc/passwd");
+  ASSERT_TRUE(traversal);
+  EXPECT_EQ(traversal->status, 404);
+  auto wrong = HttpExchange(server.port(), "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(wrong->Header("allow"), "GET, HEAD");
+}
+
+TEST(Http, OversizedBodyIs413) {
+  ServerProcess server({{"http.body_limit_bytes", "1024"}});
+  auto reply = HttpExchange(server.port(), "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 413);
+  EXPECT_EQ(reply->Header("connection"), "close");
+}
+
+TEST(Http, OversizedHeadersAre431) {
+  ServerProcess server({{"http.header_limit_bytes", "2048"}});
+  auto reply = HttpGet(server.port(), "/", "X-Filler: " + std::string(4000, 'a') + "\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 431);
+  auto long_target = HttpGet(server.port(), "/" + std::string(4000, 'a'));
+  ASSERT_TRUE(long_target);
+  EXPECT_EQ(long_target->status, 431);
+}
+
+TEST(Http, MalformedRequestsAre400WithAReason) {
+  ServerProcess server;
+  for (std::string_view raw : {std::string_view("GARBAGE\r\n\r\n"), std::string_view("GET / HTTP/9.9\r\n\r\n"),
+                               std::string_view("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
+                               std::string_view("GET http://elsewhere/ HTTP/1.1\r\nHost: x\r\n\r\n"),
+                               std::string_view("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")}) {
+    auto reply = HttpExchange(server.port(), raw);
+    ASSERT_TRUE(reply) << raw;
+    EXPECT_EQ(reply->status, 400) << raw;
+    EXPECT_NE(reply->body.find("malformed request"), std::string::npos) << reply->body;
+  }
+  // The server is unharmed.
+  EXPECT_EQ(HttpGet(server.port(), "/healthz")->status, 200);
+}
+
+TEST(Http, SlowRequestIsDropped) {
+  ServerProcess server({{"http.request_timeout_ms", "300"}});
+  RawConnection slow(server.port());
+  slow.Send("GET / HTTP/1.1\r\nHost: x\r\n");  // never finishes its headers
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(slow.WaitForClose(milliseconds(3000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+}
+
+TEST(Http, KeepAliveServesSeveralRequestsOnOneConnection) {
+  ServerProcess server;
+  RawConnection connection(server.port());
+  for (int i = 0; i < 3; ++i) {
+    connection.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto reply = connection.ReadReply();
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200);
+  }
+}
+
+TEST(Http, ConnectionsBeyondTheLimitGet503) {
+  ServerProcess server({{"server.max_connections", "2"}});
+  RawConnection first(server.port()), second(server.port());
+  std::this_thread::sleep_for(milliseconds(100));  // let the server accept both
+  auto refused = HttpGet(server.port(), "/healthz");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_EQ(refused->Header("retry-after"), "5");
+  first.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(first.ReadReply()->status, 200);
+}
+
+}  // namespace
+}  // namespace haven::testing

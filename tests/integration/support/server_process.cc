@@ -1,0 +1,125 @@
+#include "tests/integration/support/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#ifndef HAVEN_BINARY
+#error "HAVEN_BINARY must name the haven executable under test"
+#endif
+
+namespace haven::testing {
+namespace fs = std::filesystem;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ServerProcess::ServerProcess(Settings settings) {
+  std::string pattern = (fs::temp_directory_path() / "haven-it-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  dir_ = pattern;
+  fs::create_directories(dir_ / "web" / "assets");
+  std::ofstream(dir_ / "web" / "index.html") << "<!doctype html><title>Haven test</title><p>shell page</p>\n";
+  std::ofstream(dir_ / "web" / "assets" / "app.0123ABCD.js") << "console.log('versioned asset');\n";
+
+  std::map<std::string, std::string> values = {
+      {"server.port", "0"},
+      {"server.data_dir", "\"" + (dir_ / "data").string() + "\""},
+      {"server.shutdown_deadline_ms", "3000"},
+      {"http.static_dir", "\"" + (dir_ / "web").string() + "\""},
+      {"websocket.allowed_origins", "[\"" + std::string(kTestOrigin) + "\"]"},
+      {"testing.diagnostic_endpoints", "true"},
+  };
+  for (auto& [key, value] : settings) values[key] = value;
+  std::map<std::string, std::map<std::string, std::string>> sections;
+  for (const auto& [key, value] : values) {
+    auto dot = key.find('.');
+    sections[key.substr(0, dot)][key.substr(dot + 1)] = value;
+  }
+  std::ofstream config(dir_ / "haven.toml");
+  for (const auto& [section, entries] : sections) {
+    config << "[" << section << "]\n";
+    for (const auto& [key, value] : entries) config << key << " = " << value << "\n";
+  }
+  config.close();
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int out = ::open((dir_ / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = ::open((dir_ / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    std::string config_path = (dir_ / "haven.toml").string();
+    ::execl(HAVEN_BINARY, HAVEN_BINARY, "serve", "--config", config_path.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  static const std::regex kListening(R"(listening on http://[^:]+:(\d+)/)");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch match;
+    std::string out = StandardOutput();
+    if (std::regex_search(out, match, kListening)) {
+      port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+      return;
+    }
+    if (WaitForExit(std::chrono::milliseconds(0))) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string err = StandardError();
+  if (!exit_status_) {
+    ::kill(pid_, SIGKILL);
+    WaitForExit(std::chrono::seconds(5));
+  }
+  fs::remove_all(dir_);
+  throw std::runtime_error("haven serve did not start: " + err);
+}
+
+ServerProcess::~ServerProcess() {
+  if (!exit_status_) {
+    ::kill(pid_, SIGKILL);
+    WaitForExit(std::chrono::seconds(5));
+  }
+  std::error_code ignored;
+  fs::remove_all(dir_, ignored);
+}
+
+void ServerProcess::Signal(int signal_number) { ::kill(pid_, signal_number); }
+
+std::optional<int> ServerProcess::WaitForExit(std::chrono::milliseconds timeout) {
+  if (exit_status_) return exit_status_;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_status_;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return std::nullopt;
+}
+
+std::string ServerProcess::StandardOutput() const { return ReadFile(dir_ / "stdout.txt"); }
+std::string ServerProcess::StandardError() const { return ReadFile(dir_ / "stderr.txt"); }
+
+std::string ServerProcess::AllFileBytes() const {
+  std::string all;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+    if (entry.is_regular_file()) all += ReadFile(entry.path());
+  }
+  return all;
+}
+
+}  // namespace haven::testing

@@ -1,0 +1,50 @@
+// Starts the real `haven serve` binary in a temporary directory for one test, and reads the
+// port it prints. The directory holds the config, the data dir, a static web root and the
+// captured standard output and error; it is removed with the object.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+namespace haven::testing {
+
+inline constexpr std::string_view kTestOrigin = "http://haven.test";
+
+class ServerProcess {
+ public:
+  // `settings` maps "section.key" to a TOML value written verbatim (e.g. {"http.request_timeout_ms", "300"}),
+  // overriding the harness defaults (port 0, diagnostic endpoints on, origin kTestOrigin).
+  using Settings = std::map<std::string, std::string>;
+  explicit ServerProcess(Settings settings = {});
+  ServerProcess(std::initializer_list<Settings::value_type> settings) : ServerProcess(Settings(settings)) {}
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+  void Signal(int signal_number);
+  // The exit status once the process has exited within `timeout`.
+  std::optional<int> WaitForExit(std::chrono::milliseconds timeout);
+
+  std::string StandardOutput() const;
+  std::string StandardError() const;
+  // Every byte of every file under dir() (data, logs, config), for canary searches.
+  std::string AllFileBytes() const;
+
+ private:
+  std::filesystem::path dir_;
+  int pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::optional<int> exit_status_;
+};
+
+std::string ReadFile(const std::filesystem::path& path);
+
+}  // namespace haven::testing

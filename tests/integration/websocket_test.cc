@@ -1,0 +1,126 @@
+// The WebSocket session layer of the real server, through the test-only /ws/diag endpoint.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/integration/support/http_client.h"
+#include "tests/integration/support/server_process.h"
+#include "tests/integration/support/websocket_client.h"
+
+namespace haven::testing {
+namespace {
+
+using std::chrono::milliseconds;
+const std::string kOrigin(kTestOrigin);
+
+TEST(WebSocket, EchoesTextAndBinary) {
+  ServerProcess server;
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  ASSERT_TRUE(client.connected());
+  EXPECT_EQ(client.handshake_status(), 101);
+  EXPECT_EQ(client.handshake_header("Server"), "haven");  // never Beast's version banner
+  ASSERT_TRUE(client.Send("hello"));
+  auto text = client.Read();
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->data, "hello");
+  EXPECT_FALSE(text->binary);
+  std::string bytes("\x00\x01\xff", 3);
+  ASSERT_TRUE(client.Send(bytes, true));
+  auto binary = client.Read();
+  ASSERT_TRUE(binary);
+  EXPECT_EQ(binary->data, bytes);
+  EXPECT_TRUE(binary->binary);
+}
+
+TEST(WebSocket, ForeignOrMissingOriginIsRefusedWith403) {
+  ServerProcess server;
+  WebSocketClient foreign(server.port(), "/ws/diag", std::string("https://evil.example"));
+  EXPECT_FALSE(foreign.connected());
+  EXPECT_EQ(foreign.handshake_status(), 403);
+  WebSocketClient missing(server.port(), "/ws/diag", std::nullopt);
+  EXPECT_FALSE(missing.connected());
+  EXPECT_EQ(missing.handshake_status(), 403);
+  WebSocketClient prefix(server.port(), "/ws/diag", kOrigin + ".evil.example");
+  EXPECT_EQ(prefix.handshake_status(), 403);
+}
+
+TEST(WebSocket, OversizedMessageClosesWith1009) {
+  ServerProcess server({{"websocket.read_message_max_bytes", "1024"}});
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.Send(std::string(1024, 'a')));
+  ASSERT_TRUE(client.Read());  // at the limit: fine
+  client.Send(std::string(1025, 'a'));
+  EXPECT_FALSE(client.Read());
+  EXPECT_EQ(client.close_code(), 1009);
+}
+
+TEST(WebSocket, ClientThatCannotKeepUpIsClosedWith1013) {
+  ServerProcess server({{"websocket.outbound_queue_frames", "16"}});
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.Send("flood 1000 1024"));
+  int received = 0;
+  while (client.Read()) ++received;
+  EXPECT_FALSE(client.timed_out());
+  EXPECT_EQ(client.close_code(), 1013);
+  EXPECT_LE(received, 17);
+}
+
+TEST(WebSocket, OutboundByteBoundAlsoApplies) {
+  ServerProcess server({{"websocket.outbound_queue_bytes", "16384"}});
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  ASSERT_TRUE(client.Send("flood 100 4096"));
+  while (client.Read()) {
+  }
+  EXPECT_EQ(client.close_code(), 1013);
+}
+
+TEST(WebSocket, EndpointCloseCodeReachesClient) {
+  ServerProcess server;
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  ASSERT_TRUE(client.Send("close 4001"));
+  EXPECT_FALSE(client.Read());
+  EXPECT_EQ(client.close_code(), 4001);
+}
+
+TEST(WebSocket, SilentPeerIsClosedAfterIdleTimeout) {
+  ServerProcess server({{"websocket.idle_timeout_ms", "1000"}});
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  ASSERT_TRUE(client.connected());
+  // Not reading means not answering the server's ping: after the idle timeout it gives up.
+  std::this_thread::sleep_for(milliseconds(2500));
+  while (client.Read(milliseconds(2000))) {
+  }
+  EXPECT_TRUE(client.ended());
+  EXPECT_FALSE(client.timed_out());
+}
+
+TEST(WebSocket, PlainGetOnEndpointIs426) {
+  ServerProcess server;
+  auto reply = HttpGet(server.port(), "/ws/diag");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 426);
+}
+
+TEST(WebSocket, DiagnosticEndpointIsAbsentByDefault) {
+  ServerProcess server({{"testing.diagnostic_endpoints", "false"}});
+  WebSocketClient client(server.port(), "/ws/diag", kOrigin);
+  EXPECT_FALSE(client.connected());
+  EXPECT_EQ(client.handshake_status(), 404);
+}
+
+TEST(WebSocket, NeighboursAreUnaffectedByAClosedConnection) {
+  ServerProcess server({{"websocket.read_message_max_bytes", "1024"}});
+  WebSocketClient good(server.port(), "/ws/diag", kOrigin);
+  WebSocketClient bad(server.port(), "/ws/diag", kOrigin);
+  bad.Send(std::string(5000, 'x'));
+  EXPECT_FALSE(bad.Read());
+  ASSERT_TRUE(good.Send("still here"));
+  auto echo = good.Read();
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(echo->data, "still here");
+}
+
+}  // namespace
+}  // namespace haven::testing
