@@ -12,6 +12,9 @@ bool InitSodium() { return sodium_init() >= 0; }
 
 SecretBytes::SecretBytes(std::size_t size) : size_(size) {
   if (size == 0) return;
+  // sodium_malloc needs an initialised library; do it here so no caller can forget.
+  static const bool initialised = InitSodium();
+  if (!initialised) std::abort();
   data_ = static_cast<std::uint8_t*>(sodium_malloc(size));
   if (!data_) std::abort();
   std::memset(data_, 0, size);
