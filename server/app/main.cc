@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "server/app/demo_command.h"
+#include "server/app/org_command.h"
 #include "server/app/serve_command.h"
 
 #ifndef HAVEN_VERSION
@@ -26,7 +27,23 @@ int main(int argc, char** argv) {
   auto* demo_command = app.add_subcommand("demo", "Run a throwaway demo helpline on localhost");
   demo_command->add_option("--port", demo_port, "Port to listen on")->capture_default_str();
 
+  auto* org_command = app.add_subcommand("org", "Create and manage the organisation's keys");
+  org_command->require_subcommand(1);
+  haven::app::OrgInitOptions org_init;
+  auto* org_init_command = org_command->add_subcommand("init", "Create the org root key (keep it offline)");
+  org_init_command->add_option("--dir", org_init.dir, "Directory for the key files")->required();
+  org_init_command->add_option("--passphrase-file", org_init.passphrase_file, "Read the new passphrase from a file");
+  haven::app::SigningKeyOptions signing;
+  auto* signing_command = org_command->add_subcommand("signing-key", "Issue the org signing key and its certificate");
+  signing_command->add_option("--dir", signing.dir, "Directory holding org-root.key")->required();
+  signing_command->add_option("--name", signing.organisation_name, "The organisation's name")->required();
+  signing_command->add_option("--days", signing.days, "Validity, at most 366")->capture_default_str();
+  signing_command->add_option("--root-passphrase-file", signing.root_passphrase_file, "The root key's passphrase");
+  signing_command->add_option("--passphrase-file", signing.passphrase_file, "The new signing key's passphrase");
+
   CLI11_PARSE(app, argc, argv);
+  if (*org_init_command) return haven::app::RunOrgInit(org_init);
+  if (*signing_command) return haven::app::RunOrgSigningKey(signing);
   if (*serve_command) return haven::app::RunServeCommand(serve);
   if (*demo_command) return haven::app::RunDemoCommand(demo_port);
   return 2;

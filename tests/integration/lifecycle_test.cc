@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/integration/support/http_client.h"
+#include "tests/integration/support/run_haven.h"
 #include "tests/integration/support/server_process.h"
 #include "tests/integration/support/websocket_client.h"
 
@@ -14,16 +15,6 @@ namespace haven::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-std::pair<int, std::string> RunHaven(const std::string& arguments) {
-  std::string command = std::string(HAVEN_BINARY) + " " + arguments + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
-  int status = ::pclose(pipe.release());
-  return {WEXITSTATUS(status), output};
-}
 
 TEST(Lifecycle, SigtermClosesWebSocketsWith1012AndExitsCleanly) {
   ServerProcess server;
