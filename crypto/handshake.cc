@@ -62,19 +62,21 @@ Bytes AcceptSignedMessage(const TranscriptHash& transcript_hash) {
   return ByteWriter().Label("Haven-E2E v1 accept").Append(transcript_hash).Take();
 }
 
-// key = H_k(kx_key, label || transcript_hash), in secure memory.
-SecretBytes BindKey(const SecretBytes& kx_key, std::string_view label, const TranscriptHash& transcript_hash) {
-  auto bound = KeyedHash(kx_key.bytes(), ByteWriter().Label(label).Append(transcript_hash).bytes());
-  SecretBytes key = SecretBytes::CopyOf(bound);
-  sodium_memzero(bound.data(), bound.size());
-  return key;
-}
 
 StreamContext Context(const ChatId& chat_id, std::uint16_t leg, Direction direction) {
   return StreamContext{chat_id, leg, direction};
 }
 
 }  // namespace
+
+SecretBytes BindStreamKey(const SecretBytes& kx_key, Direction direction, const TranscriptHash& transcript_hash) {
+  std::string_view label =
+      direction == Direction::kVisitorToCounselor ? "Haven-E2E v1 key v2c" : "Haven-E2E v1 key c2v";
+  auto bound = KeyedHash(kx_key.bytes(), ByteWriter().Label(label).Append(transcript_hash).bytes());
+  SecretBytes key = SecretBytes::CopyOf(bound);
+  sodium_memzero(bound.data(), bound.size());
+  return key;
+}
 
 TranscriptHash ComputeTranscriptHash(const ChatId& chat_id, std::uint16_t leg, ByteView visitor_nonce,
                                      ByteView visitor_public_key, ByteView counselor_public_key,
@@ -145,8 +147,8 @@ Result<VisitorSession> VisitorHandshake::ReceiveAccept(ByteView accept_bytes, co
     return Fail(ErrorCode::kMalformed);  // a low-order counselor key
   }
   secret_key_ = SecretBytes();
-  SecretBytes key_v2c = BindKey(tx, "Haven-E2E v1 key v2c", transcript_hash);
-  SecretBytes key_c2v = BindKey(rx, "Haven-E2E v1 key c2v", transcript_hash);
+  SecretBytes key_v2c = BindStreamKey(tx, Direction::kVisitorToCounselor, transcript_hash);
+  SecretBytes key_c2v = BindStreamKey(rx, Direction::kCounselorToVisitor, transcript_hash);
   StreamSender sender(key_v2c, Context(chat_id_, leg_, Direction::kVisitorToCounselor), now_ms);
   StreamReceiver receiver(key_c2v, accept->c2v_header, Context(chat_id_, leg_, Direction::kCounselorToVisitor));
   Bytes stream_start =
@@ -182,13 +184,13 @@ Result<CounselorSession> CounselorSession::Accept(ByteView offer, const ChatId& 
       ComputeTranscriptHash(chat_id, leg, *visitor_nonce, *visitor_key, public_key, credentials.signing_certificate,
                             credentials.counselor_certificate);
   Signature signature = credentials.identity->Sign(AcceptSignedMessage(transcript_hash));
-  SecretBytes key_c2v = BindKey(tx, "Haven-E2E v1 key c2v", transcript_hash);
+  SecretBytes key_c2v = BindStreamKey(tx, Direction::kCounselorToVisitor, transcript_hash);
   CounselorSession session(StreamSender(key_c2v, Context(chat_id, leg, Direction::kCounselorToVisitor), now_ms));
   session.chat_id_ = chat_id;
   session.leg_ = leg;
   session.transcript_hash_ = transcript_hash;
   session.code_ = VerificationCode(transcript_hash);
-  session.key_v2c_ = BindKey(rx, "Haven-E2E v1 key v2c", transcript_hash);
+  session.key_v2c_ = BindStreamKey(rx, Direction::kVisitorToCounselor, transcript_hash);
   ByteWriter accept;
   accept.Append("HVA1").U8(kVersion).Append(chat_id).U16(leg).Append(public_key);
   accept.U16(static_cast<std::uint16_t>(credentials.signing_certificate.size())).Append(credentials.signing_certificate);

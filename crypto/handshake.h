@@ -102,6 +102,9 @@ class CounselorSession {
   std::optional<StreamReceiver> receiver_;
 };
 
+// Exposed for test vectors: key = H_k(kx_key, "Haven-E2E v1 key v2c\0" (or c2v) || transcript_hash).
+SecretBytes BindStreamKey(const SecretBytes& kx_key, Direction direction, const TranscriptHash& transcript_hash);
+
 // Exposed for tests and vectors: the transcript hash of 5.2.
 TranscriptHash ComputeTranscriptHash(const ChatId& chat_id, std::uint16_t leg, ByteView visitor_nonce,
                                      ByteView visitor_public_key, ByteView counselor_public_key,
