@@ -69,8 +69,9 @@ StreamReceiver::StreamReceiver(const SecretBytes& key, const StreamHeader& heade
 
 Result<StreamReceiver::Delivered> StreamReceiver::Receive(std::uint32_t seq, ByteView ciphertext) {
   if (broken_) return Fail(ErrorCode::kBadMessage);
-  if (finished_) return Fail(ErrorCode::kStreamFinished);
+  // A duplicate is reported as such even after FINAL, so the caller acknowledges it again.
   if (seq < next_seq_) return Fail(ErrorCode::kDuplicateFrame);
+  if (finished_) return Fail(ErrorCode::kStreamFinished);
   if (seq > next_seq_) return Fail(ErrorCode::kFrameGap);
   if (ciphertext.size() < kStreamOverhead || ciphertext.size() > kMaxPaddedMessage + kStreamOverhead) {
     return Fail(ErrorCode::kDecryptFailed);

@@ -349,8 +349,6 @@ int VerifyHandshakes(const json::array& vectors, int& frame_count) {
       Expect(*EncodeMessage(delivered.message) == HexField(f, "message"), "message differs");
       ++frame_count;
     }
-    Expect(from_counselor.CheckComplete().has_value() && from_visitor.CheckComplete().has_value(),
-           "streams did not end with FINAL");
   }
   return static_cast<int>(vectors.size());
 }

@@ -123,6 +123,8 @@ TEST_F(StreamTest, AfterFinalEverythingIsStreamFinished) {
   auto end = *sender_.Push(Message{kStartMs, EndMessage{EndReason::kTransferred}}, kStartMs);
   ASSERT_TRUE(receiver.Receive(end.seq, end.ciphertext));
   EXPECT_EQ(receiver.Receive(end.seq + 1, end.ciphertext).error().code, ErrorCode::kStreamFinished);
+  // The FINAL frame again (its ack was lost) is a duplicate to acknowledge, not an error.
+  EXPECT_EQ(receiver.Receive(end.seq, end.ciphertext).error().code, ErrorCode::kDuplicateFrame);
 }
 
 TEST_F(StreamTest, VisitorMayNotSendTransfer) {
