@@ -17,8 +17,8 @@ HttpMethod ToMethod(http::verb verb) {
   }
 }
 
-BeastRequest::BeastRequest(const http::request<http::string_body>& request)
-    : request_(request), method_(ToMethod(request.method())) {
+BeastRequest::BeastRequest(const http::request<http::string_body>& request, const ClientKey& client)
+    : request_(request), client_(client), method_(ToMethod(request.method())) {
   std::string_view target(request.target().data(), request.target().size());
   auto question = target.find('?');
   path_ = target.substr(0, question);

@@ -12,15 +12,17 @@ HttpMethod ToMethod(boost::beast::http::verb verb);
 
 class BeastRequest final : public HttpRequest {
  public:
-  explicit BeastRequest(const boost::beast::http::request<boost::beast::http::string_body>& request);
+  BeastRequest(const boost::beast::http::request<boost::beast::http::string_body>& request, const ClientKey& client);
   HttpMethod method() const override { return method_; }
   std::string_view path() const override { return path_; }
   std::string_view query() const override { return query_; }
   std::string_view body() const override { return request_.body(); }
   std::optional<std::string_view> Header(std::string_view name) const override;
+  const ClientKey& client() const override { return client_; }
 
  private:
   const boost::beast::http::request<boost::beast::http::string_body>& request_;
+  const ClientKey& client_;
   HttpMethod method_;
   std::string_view path_;
   std::string_view query_;

@@ -47,7 +47,22 @@ HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request
 }  // namespace
 
 HttpSession::HttpSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot)
-    : stream_(std::move(socket)), loop_(loop), state_(state), slot_(std::move(slot)) {}
+    : stream_(std::move(socket)), loop_(loop), state_(state), slot_(std::move(slot)) {
+  // The one place the peer's address is read: it is turned into a keyed hash at once and
+  // then forgotten (see ClientKey).
+  beast::error_code ec;
+  auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec && state_.address_keyer) {
+    auto address = remote.address();
+    if (address.is_v4()) {
+      auto bytes = address.to_v4().to_bytes();
+      client_ = state_.address_keyer(bytes.data(), bytes.size());
+    } else {
+      auto bytes = address.to_v6().to_bytes();
+      client_ = state_.address_keyer(bytes.data(), bytes.size());
+    }
+  }
+}
 
 HttpSession::~HttpSession() = default;
 
@@ -86,7 +101,7 @@ Task<void> HttpSession::Run() {
       break;
     }
     http::request<http::string_body>& request = parser.get();
-    BeastRequest view(request);
+    BeastRequest view(request, client_);
     if (view.path().empty() || view.path().front() != '/') {
       co_await Write(HttpResponse::Text(400, "malformed request: target must be a path"), false, false);
       break;
@@ -106,17 +121,13 @@ Task<void> HttpSession::Run() {
         co_await Write(HttpResponse::Text(503, "server is restarting"), false, false);
         break;
       }
-      auto session = std::make_shared<WebSocketSession>(stream_.release_socket(), loop_, state_, std::move(slot_),
-                                                        endpoint);
-      // The WebSocket runs in its own coroutine so this session, its buffer and parser are freed now.
-      Spawn(loop_.executor(), "websocket_session",
-            [session, upgrade_request = parser.release()]() mutable { return session->Run(std::move(upgrade_request)); });
+      Upgrade(endpoint, parser.release());
       co_return;
     }
 
     HttpResponse response;
     switch (match.kind) {
-      case RouteMatch::Kind::kHttp: response = (*match.http)(view); break;
+      case RouteMatch::Kind::kHttp: response = co_await Call(*match.http, view); break;
       case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view); break;
       case RouteMatch::Kind::kWebSocket:
         response = HttpResponse::Text(426, "WebSocket upgrade required");
@@ -133,6 +144,55 @@ Task<void> HttpSession::Run() {
   }
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const HttpRequest& request) {
+  // The handler may answer from any thread; its answer is posted here and wakes the timer.
+  // It holds only a weak reference, so an answer after the deadline is dropped harmlessly.
+  struct Pending {
+    std::optional<HttpResponse> response;
+    Timer* wakeup = nullptr;
+  };
+  auto pending = std::make_shared<Pending>();
+  Timer wakeup(loop_.executor());
+  pending->wakeup = &wakeup;
+  Executor executor = loop_.executor();
+  handler(request, [weak = std::weak_ptr<Pending>(pending), executor](HttpResponse response) {
+    asio::post(executor, [weak, response = std::move(response)]() mutable {
+      auto alive = weak.lock();
+      if (!alive || alive->response) return;
+      alive->response = std::move(response);
+      if (alive->wakeup) alive->wakeup->cancel();
+    });
+  });
+  if (!pending->response) {
+    wakeup.expires_after(state_.config.http.request_timeout);
+    co_await wakeup.async_wait(kUseTask);
+  }
+  pending->wakeup = nullptr;
+  if (!pending->response) {
+    log::Warn("http.handler_timeout");
+    co_return HttpResponse::Text(503, "the server did not answer in time");
+  }
+  co_return std::move(*pending->response);
+}
+
+// Hands the socket to a WebSocketSession on the home loop; this session ends right after,
+// freeing its buffers and parser.
+void HttpSession::Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request) {
+  EventLoop& home = state_.home_loop ? *state_.home_loop : loop_;
+  Socket socket = stream_.release_socket();
+  if (&home != &loop_) {
+    // A socket cannot change its io_context, but its descriptor can.
+    beast::error_code ec;
+    auto protocol = socket.local_endpoint(ec).protocol();
+    auto native = socket.release(ec);
+    if (ec) return;
+    socket = Socket(home.executor(), protocol, native);
+  }
+  auto session = std::make_shared<WebSocketSession>(std::move(socket), home, state_, std::move(slot_), endpoint, client_);
+  Spawn(home.executor(), "websocket_session",
+        [session, request = std::move(request)]() mutable { return session->Run(std::move(request)); });
 }
 
 Task<bool> HttpSession::Write(const HttpResponse& response, bool head_only, bool keep_alive) {

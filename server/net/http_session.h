@@ -12,6 +12,7 @@
 #include "server/net/connections.h"
 #include "server/net/http_types.h"
 #include "server/net/server_state.h"
+#include "server/net/websocket_session.h"
 
 namespace haven::net {
 
@@ -26,8 +27,11 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
 
  private:
   Task<bool> Write(const HttpResponse& response, bool head_only, bool keep_alive);
+  Task<HttpResponse> Call(const AsyncHttpHandler& handler, const HttpRequest& request);
+  void Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request);
 
   HttpStream stream_;
+  ClientKey client_{};
   beast::flat_buffer buffer_;
   EventLoop& loop_;
   ServerState& state_;

@@ -2,6 +2,9 @@
 // code and its tests do not compile Beast.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +15,13 @@
 namespace haven::net {
 
 enum class HttpMethod { kGet, kHead, kPost, kPut, kDelete, kOptions, kPatch, kOther };
+
+// Who is asking, as far as Haven may know: a keyed hash of the client's network address
+// under a key that lives only in memory and rotates daily. Enough to rate-limit a flood from
+// one network; useless for finding a person, and never logged or stored.
+using ClientKey = std::array<std::uint8_t, 16>;
+// Computes the ClientKey from the raw address bytes (4 for IPv4, 16 for IPv6).
+using AddressKeyer = std::function<ClientKey(const std::uint8_t* address, std::size_t length)>;
 
 std::string_view MethodName(HttpMethod method);
 
@@ -24,6 +34,7 @@ class HttpRequest {
   virtual std::string_view query() const = 0;  // after '?', possibly empty
   virtual std::string_view body() const = 0;
   virtual std::optional<std::string_view> Header(std::string_view name) const = 0;
+  virtual const ClientKey& client() const = 0;
 };
 
 struct HttpResponse {
@@ -39,5 +50,12 @@ struct HttpResponse {
   static HttpResponse Text(int status, std::string_view sentence);
   std::string_view BodyView() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
 };
+
+// Delivers a handler's response. May be called from any thread, once; later calls are ignored.
+using HttpRespond = std::function<void(HttpResponse)>;
+// A handler that may answer later, e.g. after blocking work on the worker pool. The request
+// is valid only during the call: copy what is needed. A handler that has not answered within
+// http.request_timeout_ms gets a 503 sent on its behalf.
+using AsyncHttpHandler = std::function<void(const HttpRequest&, HttpRespond)>;
 
 }  // namespace haven::net

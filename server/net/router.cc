@@ -5,6 +5,13 @@
 namespace haven::net {
 
 void Router::Handle(std::string path, std::vector<HttpMethod> methods, HttpHandler handler) {
+  HandleAsync(std::move(path), std::move(methods),
+              [handler = std::move(handler)](const HttpRequest& request, HttpRespond respond) {
+                respond(handler(request));
+              });
+}
+
+void Router::HandleAsync(std::string path, std::vector<HttpMethod> methods, AsyncHttpHandler handler) {
   http_[std::move(path)] = Route{std::move(methods), std::move(handler)};
 }
 

@@ -24,7 +24,7 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 struct RouteMatch {
   enum class Kind { kHttp, kWebSocket, kStatic, kNotFound, kMethodNotAllowed };
   Kind kind = Kind::kNotFound;
-  const HttpHandler* http = nullptr;
+  const AsyncHttpHandler* http = nullptr;
   const WebSocketEndpoint* websocket = nullptr;
   const StaticAsset* asset = nullptr;
   std::string allow;  // for kMethodNotAllowed: "GET, HEAD"
@@ -34,6 +34,7 @@ class Router {
  public:
   // `methods` must not be empty; HEAD is not implied by GET for handlers.
   void Handle(std::string path, std::vector<HttpMethod> methods, HttpHandler handler);
+  void HandleAsync(std::string path, std::vector<HttpMethod> methods, AsyncHttpHandler handler);
   // A WebSocket endpoint answers GET with an Upgrade; a plain GET gets 426.
   void HandleWebSocket(std::string path, WebSocketEndpoint endpoint);
   void ServeStatic(std::shared_ptr<const StaticAssets> assets);
@@ -43,7 +44,7 @@ class Router {
  private:
   struct Route {
     std::vector<HttpMethod> methods;
-    HttpHandler handler;
+    AsyncHttpHandler handler;
   };
   std::map<std::string, Route, std::less<>> http_;
   std::map<std::string, WebSocketEndpoint, std::less<>> websocket_;

@@ -18,6 +18,7 @@ struct Server::Impl {
   std::unique_ptr<Acceptor> acceptor;
   std::unique_ptr<Listener> listener;
   std::atomic<bool> ready{false};
+  Server::Options options;
 
   EventLoop& main_loop() { return *loops.front(); }
   int TotalConnections() const { return state.connections.load(); }
@@ -27,18 +28,23 @@ struct Server::Impl {
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
-std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& config, Router router) {
+std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& config, Router router,
+                                                                 Options options) {
   auto impl = std::make_unique<Impl>();
   impl->state.config = config;
+  impl->state.address_keyer = options.address_keyer;
+  impl->options = std::move(options);
   Impl* raw = impl.get();
   router.Handle("/healthz", {HttpMethod::kGet, HttpMethod::kHead}, [](const HttpRequest&) {
     return HttpResponse::Text(200, "ok");
   });
   router.Handle("/readyz", {HttpMethod::kGet, HttpMethod::kHead}, [raw](const HttpRequest&) {
-    return raw->ready.load() ? HttpResponse::Text(200, "ready") : HttpResponse::Text(503, "not ready");
+    bool ready = raw->ready.load() && (!raw->options.ready || raw->options.ready());
+    return ready ? HttpResponse::Text(200, "ready") : HttpResponse::Text(503, "not ready");
   });
   impl->state.router = std::move(router);
   for (int i = 0; i < config.server.event_loop_threads; ++i) impl->loops.push_back(std::make_unique<EventLoop>());
+  impl->state.home_loop = impl->loops.front().get();
 
   beast::error_code ec;
   auto address = asio::ip::make_address(config.server.listen_address, ec);
@@ -56,9 +62,12 @@ std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& 
 
 std::uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 
+void Server::Post(std::function<void()> task) { asio::post(impl_->main_loop().io, std::move(task)); }
+
 Task<int> Server::Impl::ShutDown() {
   state.stopping = true;
   ready = false;
+  if (options.on_stop) options.on_stop();
   beast::error_code ignored;
   acceptor->close(ignored);
   for (auto& loop : loops) {

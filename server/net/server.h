@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,8 +21,17 @@ namespace haven::net {
 
 class Server {
  public:
+  struct Options {
+    AddressKeyer address_keyer;                // ClientKey for rate limits; none: all zero
+    std::function<bool()> ready;               // /readyz also requires this (e.g. storage writable)
+    std::function<void()> on_stop;             // called on the home loop when shutdown begins
+  };
   // Binds the listening socket. `router` gets /healthz and /readyz added.
-  static std::expected<std::unique_ptr<Server>, std::string> Start(const Config& config, Router router);
+  static std::expected<std::unique_ptr<Server>, std::string> Start(const Config& config, Router router,
+                                                                   Options options = {});
+  // The home event loop's executor, type-erased, for services that must run there (the
+  // helpline). Valid for the Server's lifetime.
+  void Post(std::function<void()> task);
   ~Server();
 
   std::uint16_t port() const;

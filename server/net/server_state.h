@@ -12,10 +12,16 @@
 
 namespace haven::net {
 
+struct EventLoop;
+
 // Shared by every thread; immutable but for the atomics.
 struct ServerState {
   Config config;
   Router router;
+  AddressKeyer address_keyer;
+  // WebSocket sessions all live on this loop, with the helpline they talk to: relaying a
+  // frame between two sockets then never crosses threads.
+  EventLoop* home_loop = nullptr;
   std::atomic<bool> stopping{false};
   std::atomic<int> connections{0};
 };

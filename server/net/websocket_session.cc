@@ -10,14 +10,15 @@ namespace haven::net {
 namespace websocket = beast::websocket;
 
 WebSocketSession::WebSocketSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot,
-                                   const WebSocketEndpoint& endpoint)
+                                   const WebSocketEndpoint& endpoint, const ClientKey& client)
     : ws_(std::move(socket)),
       writer_wakeup_(loop.executor()),
       close_deadline_(loop.executor()),
       loop_(loop),
       state_(state),
       slot_(std::move(slot)),
-      endpoint_(endpoint) {}
+      endpoint_(endpoint),
+      client_(client) {}
 
 WebSocketSession::~WebSocketSession() = default;
 
@@ -52,7 +53,7 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
     co_return;
   }
   {
-    BeastRequest view(request);
+    BeastRequest view(request, client_);
     handler_ = endpoint_.open(*this, view);
   }
   request = {};  // the upgrade's headers are not needed for the connection's lifetime

@@ -30,7 +30,7 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
   using UpgradeRequest = beast::http::request<beast::http::string_body>;
 
   WebSocketSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot,
-                   const WebSocketEndpoint& endpoint);
+                   const WebSocketEndpoint& endpoint, const ClientKey& client);
   ~WebSocketSession() override;
 
   // Completes the opening handshake, then runs until the connection closes.
@@ -53,6 +53,7 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
   ServerState& state_;
   ConnectionSlot slot_;
   const WebSocketEndpoint& endpoint_;
+  ClientKey client_;
   std::unique_ptr<WebSocketHandler> handler_;
 
   std::deque<OutboundMessage> queue_;

@@ -1,6 +1,8 @@
 // The WebSocket session layer of the real server, through the test-only /ws/diag endpoint.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <thread>
 
 #include "tests/integration/support/http_client.h"
@@ -120,6 +122,29 @@ TEST(WebSocket, NeighboursAreUnaffectedByAClosedConnection) {
   auto echo = good.Read();
   ASSERT_TRUE(echo);
   EXPECT_EQ(echo->data, "still here");
+}
+
+// With several event loops, WebSocket sessions still all live on the home loop.
+TEST(WebSocket, SessionsWorkWhateverLoopAcceptedThem) {
+  ServerProcess server({{"server.event_loop_threads", "3"}});
+  std::vector<std::unique_ptr<WebSocketClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<WebSocketClient>(server.port(), "/ws/diag", kOrigin));
+    ASSERT_TRUE(clients.back()->connected()) << i;
+  }
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(clients[i]->Send("loop test " + std::to_string(i)));
+    auto echo = clients[i]->Read();
+    ASSERT_TRUE(echo) << i;
+    EXPECT_EQ(echo->data, "loop test " + std::to_string(i));
+  }
+  EXPECT_EQ(HttpGet(server.port(), "/healthz")->status, 200);
+  server.Signal(SIGTERM);
+  for (auto& client : clients) {
+    EXPECT_FALSE(client->Read(milliseconds(3000)));
+    EXPECT_EQ(client->close_code(), 1012);
+  }
+  EXPECT_EQ(server.WaitForExit(milliseconds(5000)), 0);
 }
 
 }  // namespace
