@@ -18,11 +18,13 @@ int RunDemoCommand(std::uint16_t port) {
     std::cerr << "haven: cannot create a temporary data directory\n";
     return 1;
   }
-  fs::path data_dir(pattern);
+  fs::path demo_dir(pattern);
 
   Config config;
   config.server.port = port;
-  config.server.data_dir = data_dir.string();
+  // Keys beside the data, never inside it, as in production.
+  config.server.data_dir = (demo_dir / "data").string();
+  config.storage.key_dir = (demo_dir / "keys").string();
   config.websocket.allowed_origins = {"http://localhost:" + std::to_string(port), "http://127.0.0.1:" + std::to_string(port)};
   int exit_code = 2;
   if (auto valid = ValidateConfig(config); !valid) {
@@ -31,7 +33,7 @@ int RunDemoCommand(std::uint16_t port) {
     exit_code = Serve(config, true);
   }
   std::error_code ignored;
-  fs::remove_all(data_dir, ignored);
+  fs::remove_all(demo_dir, ignored);
   return exit_code;
 }
 

@@ -6,6 +6,7 @@
 #include "server/app/demo_command.h"
 #include "server/app/org_command.h"
 #include "server/app/serve_command.h"
+#include "server/app/storage_commands.h"
 
 #ifndef HAVEN_VERSION
 #error "HAVEN_VERSION must be defined by the build"
@@ -41,7 +42,26 @@ int main(int argc, char** argv) {
   signing_command->add_option("--root-passphrase-file", signing.root_passphrase_file, "The root key's passphrase");
   signing_command->add_option("--passphrase-file", signing.passphrase_file, "The new signing key's passphrase");
 
+  auto* backup_command = app.add_subcommand("backup", "Back up the data (never the keys)");
+  backup_command->require_subcommand(1);
+  haven::app::BackupCreateOptions backup_create;
+  auto* backup_create_command =
+      backup_command->add_subcommand("create", "Write a consistent copy of the database to a new directory");
+  backup_create_command->add_option("DIR", backup_create.dir, "New directory for the backup")->required();
+  backup_create_command->add_option("--config", backup_create.config_path, "TOML config file")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  auto* storage_command = app.add_subcommand("storage", "Look at the stored data (never its contents)");
+  storage_command->require_subcommand(1);
+  haven::app::StorageInspectOptions inspect;
+  auto* inspect_command = storage_command->add_subcommand(
+      "inspect", "Counts per family, oldest and newest expiry, epoch key horizon");
+  inspect_command->add_option("--config", inspect.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
+
   CLI11_PARSE(app, argc, argv);
+  if (*backup_create_command) return haven::app::RunBackupCreate(backup_create);
+  if (*inspect_command) return haven::app::RunStorageInspect(inspect);
   if (*org_init_command) return haven::app::RunOrgInit(org_init);
   if (*signing_command) return haven::app::RunOrgSigningKey(signing);
   if (*serve_command) return haven::app::RunServeCommand(serve);

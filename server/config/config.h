@@ -51,6 +51,17 @@ struct LogSettings {
   bool operator==(const LogSettings&) const = default;
 };
 
+struct StorageSettings {
+  std::string key_dir;                              // required by `haven serve`; never inside server.data_dir
+  std::uint32_t session_ttl_seconds = 43200;        // console sessions: 12 h
+  std::uint32_t ticket_ttl_seconds = 60;            // single-use WebSocket tickets
+  std::uint32_t conversation_retention_days = 90;   // conversation metadata; older epoch keys are destroyed
+  std::uint32_t stats_retention_days = 1826;        // aggregate statistics: 5 years
+  std::uint32_t audit_retention_days = 365;         // audit log entries
+  std::uint32_t compaction_interval_seconds = 3600; // how often expired bytes are compacted away
+  bool operator==(const StorageSettings&) const = default;
+};
+
 struct TestingSettings {
   bool diagnostic_endpoints = false;         // /ws/diag echo endpoint; never in production
   bool operator==(const TestingSettings&) const = default;
@@ -61,6 +72,7 @@ struct Config {
   HttpSettings http;
   WebSocketSettings websocket;
   LogSettings log;
+  StorageSettings storage;
   TestingSettings testing;
   bool operator==(const Config&) const = default;
 };

@@ -26,6 +26,20 @@ const ConfigField* FindField(std::string_view section, std::string_view key) {
   return nullptr;
 }
 
+// Lexically, after making both absolute: one path is the other or lies inside it. (Storage
+// checks again at start-up with symbolic links resolved.)
+bool PathsOverlap(const std::filesystem::path& a, const std::filesystem::path& b) {
+  auto normal = [](const std::filesystem::path& path) {
+    std::error_code ec;
+    std::filesystem::path absolute = std::filesystem::absolute(path, ec).lexically_normal();
+    if (!absolute.has_filename() && absolute.has_relative_path()) absolute = absolute.parent_path();
+    return absolute;
+  };
+  std::filesystem::path x = normal(a), y = normal(b);
+  auto [end_x, end_y] = std::mismatch(x.begin(), x.end(), y.begin(), y.end());
+  return end_x == x.end() || end_y == y.end();
+}
+
 bool IsKnownSection(std::string_view section) {
   return std::ranges::any_of(ConfigSchema(), [&](const ConfigField& f) { return f.section == section; });
 }
@@ -112,6 +126,12 @@ std::expected<void, ConfigError> ValidateConfig(const Config& config) {
   }
   if (config.websocket.allowed_origins.empty()) {
     return std::unexpected(ConfigError{"websocket.allowed_origins", "must name at least one origin"});
+  }
+  if (!config.storage.key_dir.empty() && !config.server.data_dir.empty() &&
+      PathsOverlap(config.storage.key_dir, config.server.data_dir)) {
+    return std::unexpected(ConfigError{"storage.key_dir",
+                                       "must lie outside server.data_dir (and not contain it), so that copies of the "
+                                       "data never carry the keys"});
   }
   return {};
 }

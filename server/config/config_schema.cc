@@ -158,6 +158,14 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("log", "queue_size", "integer", [](Config& c) -> auto& { return c.log.queue_size; }, 16, 1 << 20));
   fields.push_back(StringField("log", "file", [](Config& c) -> auto& { return c.log.file; }, nullptr));
 
+  fields.push_back(StringField("storage", "key_dir", [](Config& c) -> auto& { return c.storage.key_dir; }, nullptr));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "session_ttl_seconds", "integer", [](Config& c) -> auto& { return c.storage.session_ttl_seconds; }, 60, 7 * 86400));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "ticket_ttl_seconds", "integer", [](Config& c) -> auto& { return c.storage.ticket_ttl_seconds; }, 5, 3600));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "conversation_retention_days", "integer", [](Config& c) -> auto& { return c.storage.conversation_retention_days; }, 1, 3650));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "stats_retention_days", "integer", [](Config& c) -> auto& { return c.storage.stats_retention_days; }, 1, 3660));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "audit_retention_days", "integer", [](Config& c) -> auto& { return c.storage.audit_retention_days; }, 1, 3660));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "compaction_interval_seconds", "integer", [](Config& c) -> auto& { return c.storage.compaction_interval_seconds; }, 60, 7 * 86400));
+
   fields.push_back(BooleanField("testing", "diagnostic_endpoints", [](Config& c) -> auto& { return c.testing.diagnostic_endpoints; }));
   // clang-format on
   return fields;

@@ -36,6 +36,7 @@ ServerProcess::ServerProcess(Settings settings) {
   std::map<std::string, std::string> values = {
       {"server.port", "0"},
       {"server.data_dir", "\"" + (dir_ / "data").string() + "\""},
+      {"storage.key_dir", "\"" + (dir_ / "keys").string() + "\""},
       {"server.shutdown_deadline_ms", "3000"},
       {"http.static_dir", "\"" + (dir_ / "web").string() + "\""},
       {"websocket.allowed_origins", "[\"" + std::string(kTestOrigin) + "\"]"},

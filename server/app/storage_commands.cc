@@ -1,0 +1,150 @@
+#include "server/app/storage_commands.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "server/config/config_loader.h"
+#include "storage/data_directory.h"
+#include "storage/inventory.h"
+#include "storage/key_ring.h"
+#include "storage/rocksdb_store.h"
+
+namespace haven::app {
+namespace {
+
+int Failed(const std::string& message) {
+  std::cerr << "haven: " << message << "\n";
+  return 1;
+}
+
+std::string UtcText(std::uint64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  std::tm parts{};
+  ::gmtime_r(&time, &parts);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &parts);
+  return text;
+}
+
+std::string DateOfDay(std::uint32_t day) {
+  std::string text = UtcText(std::uint64_t{day} * storage::kSecondsPerDay);
+  return text.substr(0, 10);
+}
+
+// The config, with server.data_dir set, or an exit code.
+std::expected<Config, int> LoadForStorage(const std::string& path) {
+  auto config = LoadConfigFile(path, ProcessEnvironment());
+  if (!config) {
+    std::cerr << "haven: " << config.error().ToString() << "\n";
+    return std::unexpected(2);
+  }
+  if (config->server.data_dir.empty()) {
+    std::cerr << "haven: config field server.data_dir: must be set\n";
+    return std::unexpected(2);
+  }
+  return *config;
+}
+
+// The lock, with an error that says what to do when `haven serve` holds it.
+std::expected<storage::DataDirectory, std::string> LockDataDirectory(const Config& config) {
+  auto locked = storage::DataDirectory::Open(config.server.data_dir);
+  if (!locked && locked.error().find("in use") != std::string::npos) {
+    return std::unexpected(locked.error() +
+                           "; stop haven serve first: backups and inspection run on a stopped server, which is "
+                           "what makes the copy consistent");
+  }
+  return locked;
+}
+
+}  // namespace
+
+storage::StorageOptions StorageOptionsFor(const Config& config) {
+  storage::StorageOptions options;
+  options.data_dir = config.server.data_dir;
+  options.key_dir = config.storage.key_dir;
+  options.retention.session_ttl_seconds = config.storage.session_ttl_seconds;
+  options.retention.ticket_ttl_seconds = config.storage.ticket_ttl_seconds;
+  options.retention.conversation_retention_days = config.storage.conversation_retention_days;
+  options.retention.stats_retention_days = config.storage.stats_retention_days;
+  options.retention.audit_retention_days = config.storage.audit_retention_days;
+  options.compaction_interval_seconds = config.storage.compaction_interval_seconds;
+  return options;
+}
+
+int RunBackupCreate(const BackupCreateOptions& options) {
+  auto config = LoadForStorage(options.config_path);
+  if (!config) return config.error();
+  auto lock = LockDataDirectory(*config);
+  if (!lock) return Failed(lock.error());
+  std::error_code ec;
+  if (std::filesystem::exists(options.dir, ec)) return Failed(options.dir.string() + " already exists; name a new directory");
+  auto database_path = storage::StorageRuntime::DatabasePath(config->server.data_dir);
+  if (!storage::RocksDbStore::Exists(database_path)) return Failed("there is no database in " + database_path.string());
+  storage::RocksDbOptions database_options;
+  database_options.automatic_compaction = false;  // change nothing while copying
+  auto database = storage::RocksDbStore::Open(database_path, std::move(database_options));
+  if (!database) return Failed(database.error().ToString());
+  if (auto created = (*database)->CreateCheckpoint(options.dir); !created) return Failed(created.error().ToString());
+  std::cout << "Backup written to " << options.dir.string() << " (a consistent copy of " << database_path.string()
+            << ").\n\n"
+            << "It does NOT contain the storage keys. Back up the key directory (storage.key_dir: "
+            << storage::kMasterKeyFile << ", " << storage::kEpochKeyFile
+            << ") separately, and keep that copy apart from this one:\n"
+            << "  - without " << storage::kMasterKeyFile << " nothing in this backup can be read;\n"
+            << "  - with it, conversations older than storage.conversation_retention_days (" << config->storage.conversation_retention_days
+            << " days) stay unreadable, because their epoch keys no longer exist.\n"
+            << "To restore: stop haven, replace " << database_path.string() << " with this directory, and put the "
+            << "key directory back.\n";
+  return 0;
+}
+
+int RunStorageInspect(const StorageInspectOptions& options) {
+  auto config = LoadForStorage(options.config_path);
+  if (!config) return config.error();
+  if (!crypto::InitSodium()) return Failed("libsodium could not initialise");
+  auto lock = LockDataDirectory(*config);
+  if (!lock) return Failed(lock.error());
+  auto database_path = storage::StorageRuntime::DatabasePath(config->server.data_dir);
+  storage::RocksDbOptions database_options;
+  database_options.read_only = true;
+  auto database = storage::RocksDbStore::Open(database_path, std::move(database_options));
+  if (!database) return Failed(database.error().ToString());
+
+  storage::SystemClock clock;
+  std::uint32_t horizon = 0;
+  std::string horizon_text;
+  auto epoch_day = config->storage.key_dir.empty()
+                       ? storage::Result<std::uint32_t>(std::unexpected(storage::Error{
+                             storage::ErrorCode::kKeyFile, "storage.key_dir is not set"}))
+                       : storage::KeyRing::ReadEpochDay(config->storage.key_dir);
+  if (epoch_day) {
+    horizon = *epoch_day;
+    horizon_text = "day " + std::to_string(horizon) + " (" + DateOfDay(horizon) +
+                   "): conversations sealed before it cannot be opened by anyone";
+  } else {
+    horizon_text = "unknown (" + epoch_day.error().ToString() + ")";
+  }
+  auto inventory = storage::TakeInventory(**database, clock.NowSeconds(), horizon);
+  if (!inventory) return Failed(inventory.error().ToString());
+
+  std::printf("%-14s %8s %8s %8s %10s %12s  %-22s %-22s\n", "family", "live", "expired", "shredded", "unreadable",
+              "bytes", "oldest expiry", "newest expiry");
+  for (const auto& family : *inventory) {
+    auto expiry = [&](const std::optional<std::uint64_t>& at) {
+      if (at) return UtcText(*at);
+      return std::string(family.never_expiring > 0 ? "never" : "-");
+    };
+    std::printf("%-14s %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %10" PRIu64 " %12" PRIu64 "  %-22s %-22s\n",
+                std::string(storage::FamilyName(family.family)).c_str(), family.live, family.expired, family.shredded,
+                family.unreadable, family.bytes, expiry(family.oldest_expiry).c_str(),
+                expiry(family.newest_expiry).c_str());
+  }
+  std::printf("\nepoch key horizon: %s\n", horizon_text.c_str());
+  std::printf("database on disk:  %" PRIu64 " bytes in %s\n", (*database)->DiskBytes(), database_path.c_str());
+  std::printf("expired and shredded records are removed by the next maintenance (storage.compaction_interval_seconds)\n");
+  return 0;
+}
+
+}  // namespace haven::app

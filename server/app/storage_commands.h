@@ -1,0 +1,38 @@
+// The storage side of the `haven` command line: `haven backup create DIR` and
+// `haven storage inspect`, and the mapping from the [storage] config to storage's options
+// that `haven serve` shares.
+//
+// Both commands take the data directory's lock, so they run while `haven serve` is stopped
+// (the lock is what guarantees a consistent checkpoint without coordinating with a live
+// server). Neither prints record contents, keys, chat ids or handles.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "server/config/config.h"
+#include "storage/storage_runtime.h"
+
+namespace haven::app {
+
+storage::StorageOptions StorageOptionsFor(const Config& config);
+
+struct BackupCreateOptions {
+  std::string config_path;
+  std::filesystem::path dir;  // must not exist; its parent must
+};
+
+// Writes a consistent RocksDB checkpoint of the data directory to `dir`, without the key
+// files, and says what must be backed up separately. Returns the process exit code.
+int RunBackupCreate(const BackupCreateOptions& options);
+
+struct StorageInspectOptions {
+  std::string config_path;
+};
+
+// Prints, per family, how many records are live, expired or shredded (waiting for
+// compaction) or unreadable, the oldest and newest expiry, the database size and the epoch
+// key horizon - from the clear record headers and the epoch key file's day alone.
+int RunStorageInspect(const StorageInspectOptions& options);
+
+}  // namespace haven::app

@@ -1,0 +1,12 @@
+#include "storage/clock.h"
+
+#include <chrono>
+
+namespace haven::storage {
+
+std::uint64_t SystemClock::NowSeconds() const {
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count());
+}
+
+}  // namespace haven::storage

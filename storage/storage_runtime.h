@@ -1,0 +1,86 @@
+// StorageRuntime: the storage a running server uses, opened in one call: the data directory
+// (locked), the key ring (outside it), RocksDB with its column families and the expiry
+// filter, and the typed stores on top. RunMaintenance is the periodic work that bounds how
+// long expired or shredded bytes stay on disk; the server calls it from a timer, on a
+// worker thread.
+//
+// Layout:
+//   <data_dir>/haven.lock      the DataDirectory lock
+//   <data_dir>/rocksdb/        the database (checkpoints copy this, and only this)
+//   <key_dir>/master.key       key_ring.h; never inside data_dir
+//   <key_dir>/epoch.key
+//
+// Thread-safety: stores() and RunMaintenance may be used from any thread at once.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "storage/clock.h"
+#include "storage/data_directory.h"
+#include "storage/key_ring.h"
+#include "storage/retention.h"
+#include "storage/rocksdb_store.h"
+#include "storage/stores.h"
+
+namespace haven::storage {
+
+struct StorageOptions {
+  std::filesystem::path data_dir;
+  std::filesystem::path key_dir;
+  RetentionSettings retention;
+  std::uint64_t compaction_interval_seconds = 3600;
+  bool automatic_compaction = true;  // tests turn it off
+  rocksdb::Env* env = nullptr;       // tests inject faults
+};
+
+struct MaintenanceReport {
+  std::uint32_t shredded_days = 0;  // epoch days whose key was destroyed by this run
+  std::uint32_t epoch_horizon = 0;  // the oldest day whose key still exists
+  std::uint64_t disk_bytes = 0;     // the database's size after compaction
+};
+
+class StorageRuntime {
+ public:
+  // The database directory inside a data directory.
+  static std::filesystem::path DatabasePath(const std::filesystem::path& data_dir) { return data_dir / "rocksdb"; }
+
+  // Opens everything and destroys the epoch keys that retention has already passed, so a
+  // server that was down for a while shreds before it serves. Errors name what failed:
+  // data_directory, key_file, corrupt, io_error, disk_full.
+  static Result<std::unique_ptr<StorageRuntime>> Open(const StorageOptions& options, const Clock& clock);
+
+  StorageRuntime(const StorageRuntime&) = delete;
+  StorageRuntime& operator=(const StorageRuntime&) = delete;
+
+  Stores& stores() { return *stores_; }
+  RocksDbStore& database() { return *database_; }
+  const KeyRing& keys() const { return *keys_; }
+
+  // Advances the epoch keys to today - conversation_retention_days, then compacts every
+  // family so the filter drops expired and shredded records and their bytes leave the live
+  // files (and, once flushed, the write-ahead log).
+  Result<MaintenanceReport> RunMaintenance();
+
+  // Stops a compaction in progress (RunMaintenance then fails) and any later one: for
+  // shutdown. Thread-safe.
+  void CancelMaintenance() { database_->CancelCompactions(); }
+
+  // False while the disk is full or failing (writes are refused); /readyz reports it. Each
+  // call also tries to resume writing, so readiness returns once space does.
+  bool AcceptsWrites() { return database_->AcceptsWrites(); }
+
+ private:
+  StorageRuntime(DataDirectory data_dir, const Clock& clock, const StorageOptions& options)
+      : data_dir_(std::move(data_dir)), clock_(clock), options_(options) {}
+
+  DataDirectory data_dir_;  // first: locked before anything is opened, released last
+  const Clock& clock_;
+  StorageOptions options_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<RocksDbStore> database_;  // after keys_: its filter reads the key ring
+  std::unique_ptr<Stores> stores_;
+};
+
+}  // namespace haven::storage
