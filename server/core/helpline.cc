@@ -610,6 +610,17 @@ void Helpline::On(const Tick&, Instant now, Effects& out) {
 
 // --- snapshot ---
 
+std::vector<WaitingSummary> Helpline::WaitingChats() const {
+  std::vector<WaitingSummary> waiting;
+  waiting.reserve(queue_.size());
+  queue_.ForEachInOrder([&](const ChatId& id) {
+    const Conversation& chat = chats_.at(id);
+    waiting.push_back(WaitingSummary{chat.lane, chat.profile, chat.queued_at});
+    return true;
+  });
+  return waiting;
+}
+
 HelplineSnapshot Helpline::Snapshot(Instant now) const {
   HelplineSnapshot snapshot;
   std::vector<Duration> waits;

@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
 #include "server/core/commands.h"
 #include "server/core/effects.h"
@@ -52,6 +53,13 @@ struct Conversation {
   Instant announced_at{};
 };
 
+// One waiting chat as counselors see the queue: nothing else exists about the visitor.
+struct WaitingSummary {
+  Lane lane = Lane::kGeneral;
+  VisitorProfile profile;
+  Instant queued_at{};
+};
+
 // What the operator view shows; computed on demand.
 struct HelplineSnapshot {
   std::array<std::size_t, kLaneCount> waiting_by_lane{};
@@ -77,6 +85,8 @@ class Helpline {
   Effects Handle(const Command& command, Instant now);
 
   HelplineSnapshot Snapshot(Instant now) const;
+  // The waiting (and offered) chats in service order.
+  std::vector<WaitingSummary> WaitingChats() const;
   const Conversation* FindChat(const ChatId& chat) const;
   const Counselor* FindCounselor(const CounselorHandle& handle) const { return roster_.Find(handle); }
   const HelplineRules& rules() const { return rules_; }

@@ -1,0 +1,123 @@
+#include "server/helpline/connections.h"
+
+#include "server/helpline/control_messages.h"
+#include "server/helpline/control_writer.h"
+#include "server/helpline/helpline_service.h"
+
+namespace haven::helpline {
+
+Connection::Connection(HelplineService& service, net::WebSocketPeer& peer, core::Instant now,
+                       double messages_per_second, double frames_per_second)
+    : service_(service),
+      peer_(peer),
+      connected_at_(now),
+      messages_(messages_per_second, 2 * messages_per_second),
+      frames_(frames_per_second, 2 * frames_per_second) {}
+
+void Connection::SendText(std::string text) {
+  if (closing_) return;
+  peer_.Send({std::make_shared<const std::string>(std::move(text)), false});
+}
+
+void Connection::SendFrame(const std::shared_ptr<const std::string>& frame) {
+  if (closing_) return;
+  peer_.Send({frame, true});
+}
+
+void Connection::Close(std::uint16_t code, std::string_view reason) {
+  if (closing_) return;
+  closing_ = true;
+  peer_.Close(code, reason);
+}
+
+void Connection::ProtocolError(ControlError error) {
+  SendText(ErrorMessage(error));
+  if (++protocol_errors_ >= service_.options().max_protocol_errors) Close(4000, "too many protocol errors");
+}
+
+bool Connection::AllowMessage() {
+  if (messages_.TryTake(service_.now())) return true;
+  SendText(ErrorMessage(ControlError::kRateLimited));
+  Close(4029, "rate limited");
+  return false;
+}
+
+bool Connection::AllowFrame() {
+  if (frames_.TryTake(service_.now())) return true;
+  SendText(ErrorMessage(ControlError::kRateLimited));
+  Close(4029, "rate limited");
+  return false;
+}
+
+VisitorConnection::VisitorConnection(HelplineService& service, net::WebSocketPeer& peer, const net::ClientKey& client,
+                                     core::Instant now)
+    : Connection(service, peer, now, service.options().control_messages_per_second,
+                 service.options().frames_per_second),
+      client_(client) {}
+
+void VisitorConnection::OnMessage(std::string_view data, bool binary) {
+  if (closing()) return;
+  if (binary) {
+    if (AllowFrame()) service_.VisitorFrame(*this, data);
+    return;
+  }
+  if (!AllowMessage()) return;
+  auto message = ParseVisitorMessage(data);
+  if (!message) {
+    ProtocolError(message.error());
+    return;
+  }
+  std::visit(
+      [this](const auto& request) {
+        using T = std::decay_t<decltype(request)>;
+        if constexpr (std::is_same_v<T, JoinRequest>) {
+          service_.VisitorJoin(*this, request);
+        } else if constexpr (std::is_same_v<T, ResumeRequest>) {
+          service_.VisitorResume(*this, request);
+        } else {
+          service_.VisitorLeave(*this);
+        }
+      },
+      *message);
+}
+
+void VisitorConnection::OnClose() { service_.VisitorClosed(*this); }
+
+CounselorConnection::CounselorConnection(HelplineService& service, net::WebSocketPeer& peer, core::Instant now)
+    : Connection(service, peer, now, service.options().control_messages_per_second,
+                 service.options().counselor_frames_per_second) {}
+
+void CounselorConnection::OnMessage(std::string_view data, bool binary) {
+  if (closing()) return;
+  if (binary) {
+    if (!identity) {
+      ProtocolError(ControlError::kNotAllowedNow);
+      return;
+    }
+    if (AllowFrame()) service_.CounselorFrame(*this, data);
+    return;
+  }
+  if (!AllowMessage()) return;
+  auto message = ParseCounselorMessage(data);
+  if (!message) {
+    ProtocolError(message.error());
+    return;
+  }
+  if (const auto* auth = std::get_if<AuthRequest>(&*message)) {
+    if (identity || authenticating) {
+      ProtocolError(ControlError::kNotAllowedNow);
+      return;
+    }
+    service_.CounselorAuth(*this, *auth);
+    return;
+  }
+  if (!identity) {
+    ProtocolError(ControlError::kNotAllowedNow);
+    return;
+  }
+  service_.CounselorCommand(*this, *message);
+}
+
+void CounselorConnection::OnClose() { service_.CounselorClosed(*this); }
+
+}  // namespace haven::helpline

@@ -1,0 +1,84 @@
+// The per-socket handlers of the two WebSocket endpoints. They parse, rate-limit and count
+// protocol errors; everything else is the HelplineService's. Both live on the helpline's
+// event loop and are destroyed by the net layer right after OnClose.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/core/ids.h"
+#include "server/core/profile.h"
+#include "server/helpline/control_error.h"
+#include "server/helpline/rate_limiter.h"
+#include "server/net/websocket_endpoint.h"
+
+namespace haven::helpline {
+
+class HelplineService;
+struct ChatRoute;
+
+// What both kinds of connection share: sending, closing, rate limits, error counting.
+class Connection {
+ public:
+  Connection(HelplineService& service, net::WebSocketPeer& peer, core::Instant now, double messages_per_second,
+             double frames_per_second);
+  virtual ~Connection() = default;
+
+  void SendText(std::string text);
+  void SendFrame(const std::shared_ptr<const std::string>& frame);
+  void Close(std::uint16_t code, std::string_view reason);
+  // Answers a bad message; after too many the connection is closed with 4000.
+  void ProtocolError(ControlError error);
+  bool closing() const { return closing_; }
+  core::Instant connected_at() const { return connected_at_; }
+  // Held by asynchronous jobs (storage) to learn whether the connection is still there.
+  std::weak_ptr<void> liveness() const { return alive_; }
+
+ protected:
+  bool AllowMessage();
+  bool AllowFrame();
+  HelplineService& service_;
+
+ private:
+  net::WebSocketPeer& peer_;
+  core::Instant connected_at_;
+  TokenBucket messages_;
+  TokenBucket frames_;
+  int protocol_errors_ = 0;
+  bool closing_ = false;
+  std::shared_ptr<void> alive_ = std::make_shared<int>(0);
+};
+
+class VisitorConnection final : public Connection, public net::WebSocketHandler {
+ public:
+  VisitorConnection(HelplineService& service, net::WebSocketPeer& peer, const net::ClientKey& client, core::Instant now);
+  void OnMessage(std::string_view data, bool binary) override;
+  void OnClose() override;
+
+  const net::ClientKey& client() const { return client_; }
+  ChatRoute* route = nullptr;  // set once joined or resumed
+
+ private:
+  net::ClientKey client_;
+};
+
+class CounselorConnection final : public Connection, public net::WebSocketHandler {
+ public:
+  CounselorConnection(HelplineService& service, net::WebSocketPeer& peer, core::Instant now);
+  void OnMessage(std::string_view data, bool binary) override;
+  void OnClose() override;
+
+  // Set once the ticket checked out.
+  struct Identity {
+    std::string handle;
+    std::string name;
+    std::string role;  // "counselor" | "supervisor"
+    core::CounselorProfile profile;
+    std::string certificate_hex;
+  };
+  std::optional<Identity> identity;
+  bool authenticating = false;
+};
+
+}  // namespace haven::helpline

@@ -1,0 +1,178 @@
+#include "server/helpline/control_messages.h"
+
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+
+#include "server/json/strict_fields.h"
+
+namespace haven::helpline {
+namespace {
+
+namespace json = boost::json;
+using Unexpected = std::unexpected<ControlError>;
+
+constexpr std::size_t kMaxCategories = 16;
+constexpr std::size_t kMaxCodeLength = 64;
+
+// The fields of one message, plus the chat id reading every message needs.
+class Fields : public haven::json::StrictFields {
+ public:
+  using StrictFields::StrictFields;
+  std::optional<core::ChatId> Chat(std::string_view key) const {
+    auto bytes = Hex<16>(key);
+    if (!bytes) return std::nullopt;
+    return core::ChatId{*bytes};
+  }
+};
+
+std::expected<boost::json::object, ControlError> ParseObject(std::string_view text) {
+  auto object = haven::json::StrictFields::ParseObject(text);
+  if (!object || !object->contains("type") || !object->at("type").is_string()) {
+    return Unexpected(ControlError::kBadMessage);
+  }
+  return std::move(*object);
+}
+
+bool IsCode(std::string_view code) {
+  return !code.empty() && code.size() <= kMaxCodeLength && std::ranges::all_of(code, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+std::expected<core::VisitorProfile, ControlError> ParseProfile(const json::object* object) {
+  if (!object) return Unexpected(ControlError::kBadMessage);
+  Fields fields(*object);
+  if (!fields.OnlyThese({"language", "age_band", "in_danger"})) return Unexpected(ControlError::kBadMessage);
+  auto language = fields.String("language");
+  auto age_band = fields.String("age_band");
+  auto in_danger = fields.String("in_danger");
+  if (!language || !age_band || !in_danger) return Unexpected(ControlError::kBadMessage);
+  core::VisitorProfile profile;
+  auto parsed_language = ParseLanguage(*language);
+  auto parsed_age = ParseAgeBand(*age_band);
+  if (!parsed_language || !parsed_age) return Unexpected(ControlError::kBadMessage);
+  profile.language = *parsed_language;
+  profile.age_band = *parsed_age;
+  if (*in_danger == "yes") {
+    profile.in_danger = core::DangerAnswer::kYes;
+  } else if (*in_danger == "no") {
+    profile.in_danger = core::DangerAnswer::kNo;
+  } else if (in_danger->empty()) {
+    profile.in_danger = core::DangerAnswer::kUnspecified;
+  } else {
+    return Unexpected(ControlError::kBadMessage);
+  }
+  return profile;
+}
+
+}  // namespace
+
+std::expected<core::Language, ControlError> ParseLanguage(std::string_view code) {
+  if (code == "bg") return core::Language::kBulgarian;
+  if (code == "en") return core::Language::kEnglish;
+  if (code.empty()) return core::Language::kUnspecified;
+  return Unexpected(ControlError::kBadMessage);
+}
+
+std::expected<core::AgeBand, ControlError> ParseAgeBand(std::string_view code) {
+  for (auto band : {core::AgeBand::kUnspecified, core::AgeBand::kUnder13, core::AgeBand::k13To17,
+                    core::AgeBand::k18To25, core::AgeBand::k26To40, core::AgeBand::k41To60, core::AgeBand::k61Plus}) {
+    if (core::AgeBandCode(band) == code) return band;
+  }
+  return Unexpected(ControlError::kBadMessage);
+}
+
+std::expected<VisitorMessage, ControlError> ParseVisitorMessage(std::string_view text) {
+  auto object = ParseObject(text);
+  if (!object) return Unexpected(object.error());
+  Fields fields(*object);
+  std::string_view type = *fields.String("type");
+  if (type == "join") {
+    if (!fields.OnlyThese({"type", "profile"})) return Unexpected(ControlError::kBadMessage);
+    auto profile = ParseProfile(fields.Object("profile"));
+    if (!profile) return Unexpected(profile.error());
+    return JoinRequest{*profile};
+  }
+  if (type == "resume") {
+    auto chat = fields.Chat("chat_id");
+    auto token = fields.Hex<32>("resume_token");
+    if (!fields.OnlyThese({"type", "chat_id", "resume_token"}) || !chat || !token) {
+      return Unexpected(ControlError::kBadMessage);
+    }
+    return ResumeRequest{*chat, *token};
+  }
+  if (type == "leave") {
+    if (!fields.OnlyThese({"type"})) return Unexpected(ControlError::kBadMessage);
+    return LeaveRequest{};
+  }
+  return Unexpected(ControlError::kUnknownType);
+}
+
+std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_view text) {
+  auto object = ParseObject(text);
+  if (!object) return Unexpected(object.error());
+  Fields fields(*object);
+  std::string_view type = *fields.String("type");
+  auto bad = [] { return Unexpected(ControlError::kBadMessage); };
+
+  if (type == "auth") {
+    auto ticket = fields.Hex<32>("ticket");
+    if (!fields.OnlyThese({"type", "ticket"}) || !ticket) return bad();
+    return AuthRequest{*ticket};
+  }
+  if (type == "duty") {
+    auto state = fields.String("state");
+    if (!fields.OnlyThese({"type", "state"}) || !state) return bad();
+    if (*state == "available") return DutyRequest{DutyState::kAvailable};
+    if (*state == "away") return DutyRequest{DutyState::kAway};
+    if (*state == "off") return DutyRequest{DutyState::kOff};
+    return bad();
+  }
+  if (type == "take_next" || type == "colleagues") {
+    if (!fields.OnlyThese({"type"})) return bad();
+    if (type == "take_next") return TakeNextRequest{};
+    return ColleaguesRequest{};
+  }
+  if (type == "answer_offer" || type == "answer_transfer") {
+    auto chat = fields.Chat("chat_id");
+    auto accept = fields.Bool("accept");
+    if (!fields.OnlyThese({"type", "chat_id", "accept"}) || !chat || !accept) return bad();
+    if (type == "answer_offer") return AnswerOfferRequest{*chat, *accept};
+    return AnswerTransferRequest{*chat, *accept};
+  }
+  if (type == "transfer") {
+    auto chat = fields.Chat("chat_id");
+    auto to = fields.String("to");
+    if (!fields.OnlyThese({"type", "chat_id", "to"}) || !chat || !to || to->empty() || to->size() > 32) return bad();
+    return TransferRequest{*chat, std::string(*to)};
+  }
+  if (type == "end") {
+    auto chat = fields.Chat("chat_id");
+    if (!fields.OnlyThese({"type", "chat_id"}) || !chat) return bad();
+    return EndRequest{*chat};
+  }
+  if (type == "wrap_up") {
+    auto chat = fields.Chat("chat_id");
+    const json::array* categories = fields.Array("categories");
+    auto age_band = fields.String("age_band");
+    auto outcome = fields.String("outcome");
+    auto referral = fields.Bool("referral");
+    if (!fields.OnlyThese({"type", "chat_id", "categories", "age_band", "outcome", "referral"}) || !chat ||
+        !categories || !age_band || !outcome || !referral || !IsCode(*outcome) || categories->size() > kMaxCategories) {
+      return bad();
+    }
+    WrapUpRequest request{*chat, {}, core::AgeBand::kUnspecified, std::string(*outcome), *referral};
+    auto band = ParseAgeBand(*age_band);
+    if (!band) return bad();
+    request.age_band = *band;
+    for (const json::value& category : *categories) {
+      if (!category.is_string() || !IsCode(category.get_string())) return bad();
+      request.categories.emplace_back(category.get_string());
+    }
+    return request;
+  }
+  return Unexpected(ControlError::kUnknownType);
+}
+
+}  // namespace haven::helpline

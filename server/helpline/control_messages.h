@@ -1,0 +1,75 @@
+// The JSON control messages clients send (docs/protocol.md 11), parsed strictly into plain
+// structs: a missing field, a field of the wrong type, a field the protocol does not list or
+// an unknown `type` is an error, never a guess. Boost.JSON stays inside the .cc file.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "server/core/ids.h"
+#include "server/core/profile.h"
+#include "server/helpline/control_error.h"
+
+namespace haven::helpline {
+
+using Token = std::array<std::uint8_t, 32>;
+
+// Visitor -> server.
+struct JoinRequest {
+  core::VisitorProfile profile;
+};
+struct ResumeRequest {
+  core::ChatId chat;
+  Token resume_token{};
+};
+struct LeaveRequest {};
+using VisitorMessage = std::variant<JoinRequest, ResumeRequest, LeaveRequest>;
+
+// Counselor -> server.
+struct AuthRequest {
+  Token ticket{};
+};
+enum class DutyState { kAvailable, kAway, kOff };
+struct DutyRequest {
+  DutyState state = DutyState::kAvailable;
+};
+struct TakeNextRequest {};
+struct AnswerOfferRequest {
+  core::ChatId chat;
+  bool accept = false;
+};
+struct ColleaguesRequest {};
+struct TransferRequest {
+  core::ChatId chat;
+  std::string to;
+};
+struct AnswerTransferRequest {
+  core::ChatId chat;
+  bool accept = false;
+};
+struct EndRequest {
+  core::ChatId chat;
+};
+struct WrapUpRequest {
+  core::ChatId chat;
+  std::vector<std::string> categories;
+  core::AgeBand age_band = core::AgeBand::kUnspecified;
+  std::string outcome;
+  bool referral = false;
+};
+using CounselorMessage = std::variant<AuthRequest, DutyRequest, TakeNextRequest, AnswerOfferRequest, ColleaguesRequest,
+                                      TransferRequest, AnswerTransferRequest, EndRequest, WrapUpRequest>;
+
+std::expected<VisitorMessage, ControlError> ParseVisitorMessage(std::string_view text);
+std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_view text);
+
+// Protocol spellings shared with the writer.
+std::expected<core::Language, ControlError> ParseLanguage(std::string_view code);
+std::expected<core::AgeBand, ControlError> ParseAgeBand(std::string_view code);
+
+}  // namespace haven::helpline

@@ -1,0 +1,211 @@
+#include "server/helpline/control_writer.h"
+
+#include <boost/json.hpp>
+
+namespace haven::helpline {
+namespace {
+
+namespace json = boost::json;
+
+std::string Hex(const std::uint8_t* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 15];
+  }
+  return out;
+}
+
+std::int64_t Seconds(core::Duration duration) {
+  return std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+}
+std::int64_t Milliseconds(core::Duration duration) { return std::max<std::int64_t>(0, duration.count()); }
+
+json::object Card(const CounselorCard& card) { return json::object{{"handle", card.handle}, {"name", card.name}}; }
+
+json::object ProfileFields(json::object object, core::Lane lane, const core::VisitorProfile& profile) {
+  object["lane"] = core::LaneName(lane);
+  object["language"] = core::LanguageCode(profile.language);
+  object["age_band"] = core::AgeBandCode(profile.age_band);
+  return object;
+}
+
+json::object OrgObject(const OrgInfo& org) {
+  json::array signing, revocations;
+  for (const auto& hex : org.signing_certificates_hex) signing.emplace_back(hex);
+  for (const auto& hex : org.revocation_lists_hex) revocations.emplace_back(hex);
+  return json::object{{"name", org.name},
+                      {"root_key", org.root_key_hex},
+                      {"fingerprint", org.fingerprint_hex},
+                      {"signing_certificates", signing},
+                      {"revocation_lists", revocations}};
+}
+
+std::string_view WithdrawReasonName(core::WithdrawReason reason) {
+  switch (reason) {
+    case core::WithdrawReason::kDeclined: return "declined";
+    case core::WithdrawReason::kTimedOut: return "timed_out";
+    case core::WithdrawReason::kVisitorLeft: return "visitor_left";
+    case core::WithdrawReason::kCounselorLeft: return "counselor_left";
+  }
+  return "declined";
+}
+
+std::string Serialize(const json::object& object) { return json::serialize(object); }
+
+}  // namespace
+
+std::string HexOf(const core::ChatId& chat) { return Hex(chat.bytes.data(), chat.bytes.size()); }
+
+std::string ErrorMessage(ControlError error) {
+  return Serialize({{"type", "error"}, {"code", ControlErrorName(error)}, {"message", ControlErrorSentence(error)}});
+}
+
+std::string RejectedMessage(core::RejectionCode code, const std::optional<core::ChatId>& chat) {
+  json::object object{{"type", "rejected"}, {"code", core::RejectionName(code)}, {"message", core::RejectionSentence(code)}};
+  if (chat) object["chat_id"] = HexOf(*chat);
+  return Serialize(object);
+}
+
+std::string WelcomeMessage(const HelplineOptions& options) {
+  json::array numbers;
+  for (const auto& number : options.emergency_numbers) {
+    numbers.push_back(json::object{{"number", number.number},
+                                   {"label", json::object{{"bg", number.label_bg}, {"en", number.label_en}}}});
+  }
+  return Serialize({{"type", "welcome"},
+                    {"protocol", 1},
+                    {"org", OrgObject(options.org)},
+                    {"emergency_numbers", numbers},
+                    {"limits", json::object{{"max_text_bytes", 4000}, {"max_message_bytes", options.max_message_bytes}}}});
+}
+
+std::string JoinedMessage(const core::ChatId& chat, const Token& resume_token, core::Lane lane) {
+  return Serialize({{"type", "joined"},
+                    {"chat_id", HexOf(chat)},
+                    {"resume_token", Hex(resume_token.data(), resume_token.size())},
+                    {"lane", core::LaneName(lane)}});
+}
+
+std::string RefusedMessage(std::string_view reason) { return Serialize({{"type", "refused"}, {"reason", reason}}); }
+
+std::string ResumedMessage(core::ChatState state, std::uint16_t leg, const std::optional<CounselorCard>& counselor) {
+  bool waiting = state == core::ChatState::kWaiting || state == core::ChatState::kOffered;
+  json::object object{{"type", "resumed"}, {"state", waiting ? "waiting" : "active"}, {"leg", leg}};
+  if (counselor) object["counselor"] = Card(*counselor);
+  return Serialize(object);
+}
+
+std::string QueueMessage(const core::QueueStatus& status) {
+  json::value estimate = nullptr;
+  if (status.estimate.counselors_on_duty) {
+    estimate = json::object{{"low_minutes", Seconds(status.estimate.low) / 60},
+                            {"high_minutes", Seconds(status.estimate.high) / 60}};
+  }
+  return Serialize({{"type", "queue"}, {"position", status.position}, {"estimate", estimate}});
+}
+
+std::string VisitorAssignedMessage(std::uint16_t leg, const CounselorCard& counselor, bool requeued) {
+  return Serialize({{"type", "assigned"}, {"leg", leg}, {"counselor", Card(counselor)}, {"requeued", requeued}});
+}
+
+std::string RequeuedMessage(std::uint16_t next_leg) {
+  return Serialize({{"type", "requeued"}, {"next_leg", next_leg}});
+}
+
+std::string VisitorPeerMessage(bool connected) { return Serialize({{"type", "peer"}, {"connected", connected}}); }
+
+std::string VisitorEndedMessage(core::EndReason reason) {
+  return Serialize({{"type", "ended"}, {"reason", core::EndReasonName(reason)}});
+}
+
+std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max_chats, const OrgInfo& org,
+                         const std::vector<ReadyChat>& chats) {
+  json::array list;
+  for (const auto& chat : chats) {
+    list.push_back(ProfileFields(json::object{{"chat_id", HexOf(chat.chat)},
+                                              {"leg", chat.leg},
+                                              {"state", core::ChatStateName(chat.state)}},
+                                 chat.lane, chat.profile));
+  }
+  return Serialize({{"type", "ready"},
+                    {"handle", me.handle},
+                    {"name", me.name},
+                    {"role", role},
+                    {"max_chats", max_chats},
+                    {"org", OrgObject(org)},
+                    {"chats", list}});
+}
+
+std::string StatusMessage(core::CounselorState state, int load, int capacity) {
+  return Serialize({{"type", "status"}, {"state", core::CounselorStateName(state)}, {"load", load}, {"capacity", capacity}});
+}
+
+std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, core::Instant now) {
+  json::array list;
+  for (const auto& entry : waiting) {
+    list.push_back(ProfileFields(json::object{{"waited_seconds", Seconds(now - entry.queued_at)}}, entry.lane,
+                                 entry.profile));
+  }
+  return Serialize({{"type", "queue_overview"}, {"waiting", list}});
+}
+
+std::string OfferMessage(const core::Conversation& chat, core::Instant now, core::Instant deadline) {
+  return Serialize(ProfileFields(json::object{{"type", "offer"},
+                                              {"chat_id", HexOf(chat.id)},
+                                              {"waited_seconds", Seconds(now - chat.queued_at)},
+                                              {"expires_in_ms", Milliseconds(deadline - now)}},
+                                 chat.lane, chat.profile));
+}
+
+std::string OfferWithdrawnMessage(const core::ChatId& chat, core::WithdrawReason reason) {
+  return Serialize({{"type", "offer_withdrawn"}, {"chat_id", HexOf(chat)}, {"reason", WithdrawReasonName(reason)}});
+}
+
+std::string CounselorAssignedMessage(const core::Conversation& chat, bool requeued) {
+  return Serialize(ProfileFields(
+      json::object{{"type", "assigned"}, {"chat_id", HexOf(chat.id)}, {"leg", chat.leg}, {"requeued", requeued}},
+      chat.lane, chat.profile));
+}
+
+std::string NothingToTakeMessage() { return Serialize({{"type", "nothing_to_take"}}); }
+
+std::string ColleaguesMessage(const std::vector<ColleagueEntry>& colleagues) {
+  json::array list;
+  for (const auto& colleague : colleagues) {
+    list.push_back(json::object{{"handle", colleague.handle},
+                                {"name", colleague.name},
+                                {"available", colleague.available},
+                                {"certificate", colleague.certificate_hex}});
+  }
+  return Serialize({{"type", "colleagues"}, {"list", list}});
+}
+
+std::string TransferOfferMessage(const core::Conversation& chat, const CounselorCard& from, core::Instant now,
+                                 core::Instant deadline) {
+  return Serialize(ProfileFields(json::object{{"type", "transfer_offer"},
+                                              {"chat_id", HexOf(chat.id)},
+                                              {"from", Card(from)},
+                                              {"expires_in_ms", Milliseconds(deadline - now)}},
+                                 chat.lane, chat.profile));
+}
+
+std::string TransferResultMessage(const core::ChatId& chat, std::string_view to, bool accepted) {
+  return Serialize({{"type", "transfer_result"}, {"chat_id", HexOf(chat)}, {"to", to}, {"accepted", accepted}});
+}
+
+std::string CounselorPeerMessage(const core::ChatId& chat, bool connected) {
+  return Serialize({{"type", "peer"}, {"chat_id", HexOf(chat)}, {"connected", connected}});
+}
+
+std::string CounselorEndedMessage(const core::ChatId& chat, core::EndReason reason) {
+  return Serialize({{"type", "ended"}, {"chat_id", HexOf(chat)}, {"reason", core::EndReasonName(reason)}});
+}
+
+std::string WrapUpSavedMessage(const core::ChatId& chat) {
+  return Serialize({{"type", "wrap_up_saved"}, {"chat_id", HexOf(chat)}});
+}
+
+}  // namespace haven::helpline

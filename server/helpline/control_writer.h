@@ -1,0 +1,67 @@
+// Builds the JSON control messages the server sends (docs/protocol.md 11).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/core/effects.h"
+#include "server/core/helpline.h"
+#include "server/helpline/control_error.h"
+#include "server/helpline/control_messages.h"
+#include "server/helpline/helpline_options.h"
+
+namespace haven::helpline {
+
+struct CounselorCard {  // how a counselor is shown to visitors and colleagues
+  std::string handle;
+  std::string name;
+};
+
+struct ColleagueEntry {
+  std::string handle;
+  std::string name;
+  bool available = false;
+  std::string certificate_hex;
+};
+
+struct ReadyChat {
+  core::ChatId chat;
+  std::uint16_t leg = 0;
+  core::ChatState state = core::ChatState::kActive;
+  core::Lane lane = core::Lane::kGeneral;
+  core::VisitorProfile profile;
+};
+
+std::string HexOf(const core::ChatId& chat);
+
+std::string ErrorMessage(ControlError error);
+std::string RejectedMessage(core::RejectionCode code, const std::optional<core::ChatId>& chat);
+
+std::string WelcomeMessage(const HelplineOptions& options);
+std::string JoinedMessage(const core::ChatId& chat, const Token& resume_token, core::Lane lane);
+std::string RefusedMessage(std::string_view reason);
+std::string ResumedMessage(core::ChatState state, std::uint16_t leg, const std::optional<CounselorCard>& counselor);
+std::string QueueMessage(const core::QueueStatus& status);
+std::string VisitorAssignedMessage(std::uint16_t leg, const CounselorCard& counselor, bool requeued);
+std::string RequeuedMessage(std::uint16_t next_leg);
+std::string VisitorPeerMessage(bool connected);
+std::string VisitorEndedMessage(core::EndReason reason);
+
+std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max_chats, const OrgInfo& org,
+                         const std::vector<ReadyChat>& chats);
+std::string StatusMessage(core::CounselorState state, int load, int capacity);
+std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, core::Instant now);
+std::string OfferMessage(const core::Conversation& chat, core::Instant now, core::Instant deadline);
+std::string OfferWithdrawnMessage(const core::ChatId& chat, core::WithdrawReason reason);
+std::string CounselorAssignedMessage(const core::Conversation& chat, bool requeued);
+std::string NothingToTakeMessage();
+std::string ColleaguesMessage(const std::vector<ColleagueEntry>& colleagues);
+std::string TransferOfferMessage(const core::Conversation& chat, const CounselorCard& from, core::Instant now,
+                                 core::Instant deadline);
+std::string TransferResultMessage(const core::ChatId& chat, std::string_view to, bool accepted);
+std::string CounselorPeerMessage(const core::ChatId& chat, bool connected);
+std::string CounselorEndedMessage(const core::ChatId& chat, core::EndReason reason);
+std::string WrapUpSavedMessage(const core::ChatId& chat);
+
+}  // namespace haven::helpline

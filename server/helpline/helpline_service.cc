@@ -1,0 +1,596 @@
+#include "server/helpline/helpline_service.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+#include "crypto/bytes.h"
+#include "server/helpline/control_writer.h"
+#include "server/helpline/envelope.h"
+#include "server/helpline/record_mapping.h"
+#include "server/log/log.h"
+#include "storage/stores.h"
+
+namespace haven::helpline {
+namespace {
+
+template <typename... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+crypto::Digest Verifier(const Token& token) { return crypto::Hash(token); }
+
+core::CounselorProfile ProfileOf(const storage::AccountRecord& account) {
+  core::CounselorProfile profile;
+  for (const auto& code : account.languages) {
+    if (auto language = ParseLanguage(code); language && *language != core::Language::kUnspecified) {
+      profile.languages.insert(*language);
+    }
+  }
+  profile.skills.insert(account.skills.begin(), account.skills.end());
+  profile.max_chats = static_cast<int>(std::clamp<std::uint32_t>(account.max_chats, 1, 16));
+  return profile;
+}
+
+}  // namespace
+
+HelplineService::HelplineService(HelplineOptions options, HelplineEnvironment environment)
+    : options_(std::move(options)),
+      environment_(std::move(environment)),
+      core_(options_.rules),
+      welcome_(WelcomeMessage(options_)),
+      visitor_joins_(options_.visitor_connections_per_minute / 60.0, options_.visitor_connections_per_minute) {}
+
+HelplineService::~HelplineService() = default;
+
+net::WebSocketEndpoint HelplineService::VisitorEndpoint(std::vector<std::string> allowed_origins) {
+  return net::WebSocketEndpoint{std::move(allowed_origins),
+                                [this](net::WebSocketPeer& peer, const net::HttpRequest& request) {
+                                  auto connection = std::make_unique<VisitorConnection>(*this, peer, request.client(), now());
+                                  unidentified_.insert(connection.get());
+                                  connection->SendText(welcome_);
+                                  return connection;
+                                }};
+}
+
+net::WebSocketEndpoint HelplineService::CounselorEndpoint(std::vector<std::string> allowed_origins) {
+  return net::WebSocketEndpoint{std::move(allowed_origins), [this](net::WebSocketPeer& peer, const net::HttpRequest&) {
+                                  auto connection = std::make_unique<CounselorConnection>(*this, peer, now());
+                                  unidentified_.insert(connection.get());
+                                  return connection;
+                                }};
+}
+
+std::size_t HelplineService::Restore() {
+  if (!environment_.stores) return 0;
+  auto waiting = environment_.stores->conversations().ListWaiting();
+  if (!waiting) {
+    log::Error("helpline.restore_failed", {{"error", storage::CodeName(waiting.error().code)}});
+    return 0;
+  }
+  std::size_t restored = 0;
+  for (const auto& stored : waiting->conversations) {
+    auto command = ToRestoreCommand(stored);
+    if (!command) continue;
+    ChatRoute& route = routes_.try_emplace(command->chat, ChatRoute{command->chat, {}, nullptr, {}, 0, ChatRelay(options_.relay)})
+                           .first->second;
+    std::copy_n(stored.resume_verifier.begin(), std::min(stored.resume_verifier.size(), route.resume_verifier.size()),
+                route.resume_verifier.begin());
+    Apply(core_.Handle(*command, now()));
+    ++restored;
+  }
+  log::Info("helpline.restored", {{"chats", restored}, {"unreadable", waiting->unreadable}});
+  return restored;
+}
+
+// --- visitors ---
+
+void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinRequest& request) {
+  if (connection.route) {
+    connection.ProtocolError(ControlError::kNotAllowedNow);
+    return;
+  }
+  unidentified_.erase(&connection);
+  if (!visitor_joins_.TryTake(connection.client(), now())) {
+    log::Info("helpline.join_rate_limited");
+    connection.SendText(RefusedMessage("rate_limited"));
+    connection.Close(net::kCloseNormal, "rate limited");
+    return;
+  }
+  core::ChatId chat;
+  randombytes_buf(chat.bytes.data(), chat.bytes.size());
+  Token token{};
+  randombytes_buf(token.data(), token.size());
+  core::Effects effects = core_.Handle(core::JoinQueue{chat, request.profile}, now());
+  for (const auto& effect : effects) {
+    if (const auto* refused = std::get_if<core::Refused>(&effect)) {
+      connection.SendText(RefusedMessage(refused->reason == core::RefusalReason::kOffline ? "offline" : "busy"));
+      connection.Close(net::kCloseNormal, "refused");
+      return;
+    }
+  }
+  ChatRoute& route = routes_.try_emplace(chat, ChatRoute{chat, Verifier(token), &connection, {}, 0, ChatRelay(options_.relay)})
+                         .first->second;
+  connection.route = &route;
+  connection.SendText(JoinedMessage(chat, token, core_.FindChat(chat)->lane));
+  sodium_memzero(token.data(), token.size());
+  Apply(effects);
+}
+
+void HelplineService::VisitorResume(VisitorConnection& connection, const ResumeRequest& request) {
+  if (connection.route) {
+    connection.ProtocolError(ControlError::kNotAllowedNow);
+    return;
+  }
+  unidentified_.erase(&connection);
+  auto it = routes_.find(request.chat);
+  crypto::Digest presented = Verifier(request.resume_token);
+  const core::Conversation* chat = core_.FindChat(request.chat);
+  if (it == routes_.end() || !chat || chat->state == core::ChatState::kEnded ||
+      sodium_memcmp(presented.data(), it->second.resume_verifier.data(), presented.size()) != 0) {
+    connection.SendText(ErrorMessage(ControlError::kUnknownChat));
+    connection.Close(net::kCloseNormal, "unknown chat");
+    return;
+  }
+  ChatRoute& route = it->second;
+  if (route.visitor && route.visitor != &connection) {
+    route.visitor->route = nullptr;
+    route.visitor->Close(4009, "replaced by a newer connection");
+  }
+  route.visitor = &connection;
+  connection.route = &route;
+  std::optional<CounselorCard> card;
+  if (auto holder = route.holders.find(route.current_leg); holder != route.holders.end()) {
+    card = CounselorCard{holder->second, NameOf(holder->second)};
+  }
+  connection.SendText(ResumedMessage(chat->state, route.current_leg, card));
+  route.relay.ForEach(RelayDirection::kToVisitor, [&](std::uint16_t, const ChatRelay::Frame& frame) {
+    connection.SendFrame(frame);
+  });
+  if (card) {
+    if (CounselorConnection* counselor = Counselor(card->handle)) {
+      counselor->SendText(CounselorPeerMessage(route.chat, true));
+    }
+  }
+  Run(core::VisitorConnection{request.chat, true});
+}
+
+void HelplineService::VisitorLeave(VisitorConnection& connection) {
+  unidentified_.erase(&connection);
+  if (connection.route) {
+    core::ChatId chat = connection.route->chat;
+    connection.route->relay.Clear();  // a quick exit leaves nothing behind, at once
+    Run(core::LeaveChat{chat});
+    EndRoute(chat);
+  }
+  connection.Close(net::kCloseNormal, "left");
+}
+
+void HelplineService::VisitorFrame(VisitorConnection& connection, std::string_view message) {
+  auto header = ParseEnvelope(message);
+  ChatRoute* route = connection.route;
+  if (!header || !route || header->chat != route->chat || header->leg > route->current_leg) {
+    connection.ProtocolError(ControlError::kBadFrame);
+    return;
+  }
+  auto frame = std::make_shared<const std::string>(message);
+  switch (header->type) {
+    case EnvelopeType::kData: route->relay.Hold(RelayDirection::kToCounselor, header->leg, header->seq, frame); break;
+    case EnvelopeType::kAck: route->relay.Acknowledge(RelayDirection::kToVisitor, header->leg, header->seq); break;
+    case EnvelopeType::kResend: break;
+  }
+  SendToHolder(*route, header->leg, frame);
+}
+
+void HelplineService::VisitorClosed(VisitorConnection& connection) {
+  unidentified_.erase(&connection);
+  ChatRoute* route = connection.route;
+  if (!route || route->visitor != &connection) return;
+  route->visitor = nullptr;
+  if (auto holder = route->holders.find(route->current_leg); holder != route->holders.end()) {
+    if (CounselorConnection* counselor = Counselor(holder->second)) {
+      counselor->SendText(CounselorPeerMessage(route->chat, false));
+    }
+  }
+  Run(core::VisitorConnection{route->chat, false});
+}
+
+// --- counselors ---
+
+void HelplineService::CounselorAuth(CounselorConnection& connection, const AuthRequest& request) {
+  if (!environment_.stores) {
+    connection.SendText(ErrorMessage(ControlError::kAuthFailed));
+    connection.Close(4001, "authentication failed");
+    return;
+  }
+  connection.authenticating = true;
+  auto alive = connection.liveness();
+  CounselorConnection* target = &connection;
+  environment_.run_blocking([this, alive, target, ticket = request.ticket] {
+    std::optional<CounselorConnection::Identity> identity;
+    bool revoked = false;
+    auto handle = environment_.stores->sessions().ConsumeTicket(ticket);
+    if (handle && *handle) {
+      auto account = environment_.stores->accounts().Get(**handle);
+      if (account && *account) {
+        revoked = (*account)->status == storage::AccountStatus::kRevoked;
+        bool usable = (*account)->status == storage::AccountStatus::kActive && !(*account)->certificate.empty();
+        if (usable) {
+          identity = CounselorConnection::Identity{
+              (*account)->handle, (*account)->display_name,
+              (*account)->role == storage::AccountRole::kSupervisor ? "supervisor" : "counselor",
+              ProfileOf(**account), crypto::ToHex((*account)->certificate)};
+        }
+      }
+    }
+    environment_.run_on_loop([this, alive, target, identity = std::move(identity), revoked]() mutable {
+      if (alive.expired()) return;  // the connection left while we looked
+      target->authenticating = false;
+      if (!identity) {
+        target->SendText(ErrorMessage(ControlError::kAuthFailed));
+        target->Close(revoked ? 4003 : 4001, "authentication failed");
+        return;
+      }
+      FinishAuth(*target, std::move(*identity));
+    });
+  });
+}
+
+void HelplineService::FinishAuth(CounselorConnection& connection, CounselorConnection::Identity identity) {
+  unidentified_.erase(&connection);
+  if (CounselorConnection* previous = Counselor(identity.handle); previous && previous != &connection) {
+    previous->identity.reset();  // it no longer speaks for this counselor
+    previous->Close(4009, "replaced by a newer connection");
+  }
+  std::string handle = identity.handle;
+  connection.identity = std::move(identity);
+  counselors_[handle] = &connection;
+  std::vector<ReadyChat> chats;
+  if (const core::Counselor* known = core_.FindCounselor(handle)) {
+    for (const core::ChatId& id : known->chats) {
+      if (const core::Conversation* chat = core_.FindChat(id)) {
+        chats.push_back(ReadyChat{id, chat->leg, chat->state, chat->lane, chat->profile});
+      }
+    }
+  }
+  const auto& me = *connection.identity;
+  connection.SendText(ReadyMessage(CounselorCard{me.handle, me.name}, me.role, me.profile.max_chats, options_.org, chats));
+  Audit(handle, "login");
+  // Frames that arrived for its chats while it was away, and the visitors' news that it is back.
+  for (const ReadyChat& ready : chats) {
+    auto route = routes_.find(ready.chat);
+    if (route == routes_.end()) continue;
+    route->second.relay.ForEach(RelayDirection::kToCounselor, [&](std::uint16_t leg, const ChatRelay::Frame& frame) {
+      if (route->second.holders[leg] == handle) connection.SendFrame(frame);
+    });
+    if (route->second.visitor) route->second.visitor->SendText(VisitorPeerMessage(true));
+  }
+  Run(core::CounselorConnection{handle, true});
+}
+
+void HelplineService::CounselorCommand(CounselorConnection& connection, const CounselorMessage& message) {
+  const auto& me = *connection.identity;
+  std::visit(Overloaded{
+                 [](const AuthRequest&) {},
+                 [&](const DutyRequest& request) {
+                   const core::Counselor* known = core_.FindCounselor(me.handle);
+                   bool on_duty = known && known->OnDuty();
+                   switch (request.state) {
+                     case DutyState::kAvailable:
+                       if (on_duty) {
+                         Run(core::SetAway{me.handle, false});
+                       } else {
+                         Run(core::GoOnDuty{me.handle, me.profile});
+                       }
+                       break;
+                     case DutyState::kAway: Run(core::SetAway{me.handle, true}); break;
+                     case DutyState::kOff: Run(core::GoOffDuty{me.handle}); break;
+                   }
+                   Audit(me.handle, request.state == DutyState::kOff         ? "off_duty"
+                                    : request.state == DutyState::kAway      ? "away"
+                                                                             : "available");
+                   BroadcastQueueOverview();
+                 },
+                 [&](const TakeNextRequest&) { Run(core::TakeNext{me.handle}); },
+                 [&](const AnswerOfferRequest& request) { Run(core::AnswerOffer{me.handle, request.chat, request.accept}); },
+                 [&](const ColleaguesRequest&) { SendColleagues(connection); },
+                 [&](const TransferRequest& request) { Run(core::RequestTransfer{me.handle, request.chat, request.to}); },
+                 [&](const AnswerTransferRequest& request) {
+                   Run(core::AnswerTransfer{me.handle, request.chat, request.accept});
+                 },
+                 [&](const EndRequest& request) { Run(core::EndChat{me.handle, request.chat}); },
+                 [&](const WrapUpRequest& request) { SubmitWrapUp(connection, request); },
+             },
+             message);
+}
+
+void HelplineService::SubmitWrapUp(CounselorConnection& connection, const WrapUpRequest& request) {
+  auto known = [](const std::vector<std::string>& allowed, const std::string& code) {
+    return std::ranges::find(allowed, code) != allowed.end();
+  };
+  bool valid = known(options_.wrap_up_outcomes, request.outcome) &&
+               std::ranges::all_of(request.categories, [&](const auto& c) { return known(options_.wrap_up_categories, c); });
+  if (!valid) {
+    connection.ProtocolError(ControlError::kBadWrapUp);
+    return;
+  }
+  pending_wrap_ups_[request.chat] = {connection.identity->handle, request};
+  Run(core::SubmitWrapUp{connection.identity->handle, request.chat});
+  pending_wrap_ups_.erase(request.chat);  // consumed by Count() if the core accepted it
+}
+
+void HelplineService::SendColleagues(CounselorConnection& connection) {
+  std::vector<ColleagueEntry> list;
+  for (const auto& [handle, other] : counselors_) {
+    if (other == &connection || !other->identity) continue;
+    const core::Counselor* known = core_.FindCounselor(handle);
+    if (!known || !known->OnDuty()) continue;
+    list.push_back(ColleagueEntry{handle, other->identity->name, known->Reachable() && known->HasCapacity(),
+                                  other->identity->certificate_hex});
+  }
+  connection.SendText(ColleaguesMessage(list));
+}
+
+void HelplineService::CounselorFrame(CounselorConnection& connection, std::string_view message) {
+  auto header = ParseEnvelope(message);
+  auto route = header ? routes_.find(header->chat) : routes_.end();
+  if (!header || route == routes_.end()) {
+    // A frame for a chat that just ended is harmless; anything else is a broken client.
+    if (!header) connection.ProtocolError(ControlError::kBadFrame);
+    return;
+  }
+  auto holder = route->second.holders.find(header->leg);
+  if (holder == route->second.holders.end() || holder->second != connection.identity->handle) {
+    connection.ProtocolError(ControlError::kBadFrame);
+    return;
+  }
+  auto frame = std::make_shared<const std::string>(message);
+  ChatRoute& chat = route->second;
+  switch (header->type) {
+    case EnvelopeType::kData: chat.relay.Hold(RelayDirection::kToVisitor, header->leg, header->seq, frame); break;
+    case EnvelopeType::kAck: chat.relay.Acknowledge(RelayDirection::kToCounselor, header->leg, header->seq); break;
+    case EnvelopeType::kResend: break;
+  }
+  if (chat.visitor) chat.visitor->SendFrame(frame);
+}
+
+void HelplineService::CounselorClosed(CounselorConnection& connection) {
+  unidentified_.erase(&connection);
+  if (!connection.identity) return;
+  std::string handle = connection.identity->handle;
+  auto it = counselors_.find(handle);
+  if (it == counselors_.end() || it->second != &connection) return;
+  counselors_.erase(it);
+  if (const core::Counselor* known = core_.FindCounselor(handle)) {
+    for (const core::ChatId& id : known->chats) {
+      auto route = routes_.find(id);
+      if (route != routes_.end() && route->second.visitor) route->second.visitor->SendText(VisitorPeerMessage(false));
+    }
+  }
+  Run(core::CounselorConnection{handle, false});
+}
+
+// --- time ---
+
+void HelplineService::Tick() {
+  core::Instant current = now();
+  std::vector<Connection*> late;
+  for (Connection* connection : unidentified_) {
+    if (current - connection->connected_at() >= options_.hello_timeout) late.push_back(connection);
+  }
+  for (Connection* connection : late) {
+    unidentified_.erase(connection);
+    connection->Close(4008, "no hello in time");
+  }
+  visitor_joins_.Prune(current);
+  Apply(core_.Handle(core::Tick{}, current));
+  BroadcastQueueOverview();
+}
+
+void HelplineService::Revoke(const std::string& handle) {
+  Run(core::RemoveCounselor{handle});
+  if (CounselorConnection* connection = Counselor(handle)) {
+    counselors_.erase(handle);
+    connection->identity.reset();
+    connection->Close(4003, "revoked");
+  }
+}
+
+void HelplineService::BroadcastQueueOverview() {
+  std::string overview = QueueOverviewMessage(core_.WaitingChats(), now());
+  if (overview == last_overview_) return;
+  last_overview_ = overview;
+  for (const auto& [handle, connection] : counselors_) {
+    const core::Counselor* known = core_.FindCounselor(handle);
+    if (known && known->OnDuty()) connection->SendText(overview);
+  }
+}
+
+// --- effects ---
+
+void HelplineService::Apply(const core::Effects& effects) {
+  for (const auto& effect : effects) Apply(effect);
+}
+
+void HelplineService::Apply(const core::Effect& effect) {
+  auto visitor_of = [this](const core::ChatId& chat) -> VisitorConnection* {
+    auto it = routes_.find(chat);
+    return it == routes_.end() ? nullptr : it->second.visitor;
+  };
+  std::visit(
+      Overloaded{
+          [&](const core::Queued& queued) {
+            if (auto* visitor = visitor_of(queued.chat)) visitor->SendText(QueueMessage(queued.status));
+          },
+          [&](const core::QueueUpdate& update) {
+            if (auto* visitor = visitor_of(update.chat)) visitor->SendText(QueueMessage(update.status));
+          },
+          [&](const core::Refused&) {},  // answered where the join was handled
+          [&](const core::Offered& offered) {
+            const core::Conversation* chat = core_.FindChat(offered.chat);
+            if (CounselorConnection* counselor = Counselor(offered.counselor); counselor && chat) {
+              counselor->SendText(OfferMessage(*chat, now(), offered.deadline));
+            }
+          },
+          [&](const core::OfferWithdrawn& withdrawn) {
+            if (CounselorConnection* counselor = Counselor(withdrawn.counselor)) {
+              counselor->SendText(OfferWithdrawnMessage(withdrawn.chat, withdrawn.reason));
+            }
+          },
+          [&](const core::Assigned& assigned) {
+            auto route = routes_.find(assigned.chat);
+            const core::Conversation* chat = core_.FindChat(assigned.chat);
+            if (route == routes_.end() || !chat) return;
+            ChatRoute& target = route->second;
+            target.holders[assigned.leg] = assigned.counselor;
+            target.current_leg = assigned.leg;
+            // Keep the previous leg (its last frames and acks may still be in flight), no older.
+            if (assigned.leg >= 2) {
+              target.relay.DropLegsBefore(static_cast<std::uint16_t>(assigned.leg - 1));
+              std::erase_if(target.holders, [&](const auto& entry) { return entry.first + 1 < assigned.leg; });
+            }
+            if (CounselorConnection* counselor = Counselor(assigned.counselor)) {
+              counselor->SendText(CounselorAssignedMessage(*chat, assigned.requeued));
+              target.relay.ForEach(RelayDirection::kToCounselor, [&](std::uint16_t leg, const ChatRelay::Frame& frame) {
+                if (leg == assigned.leg) counselor->SendFrame(frame);
+              });
+            }
+            if (target.visitor) {
+              target.visitor->SendText(VisitorAssignedMessage(
+                  assigned.leg, CounselorCard{assigned.counselor, NameOf(assigned.counselor)}, assigned.requeued));
+            }
+          },
+          [&](const core::Requeued& requeued) {
+            auto route = routes_.find(requeued.chat);
+            if (route == routes_.end()) return;
+            route->second.current_leg = requeued.next_leg;
+            route->second.holders.clear();
+            route->second.relay.DropLegsBefore(requeued.next_leg);
+            if (route->second.visitor) route->second.visitor->SendText(RequeuedMessage(requeued.next_leg));
+          },
+          [&](const core::TransferOffered& offered) {
+            const core::Conversation* chat = core_.FindChat(offered.chat);
+            if (CounselorConnection* target = Counselor(offered.to); target && chat) {
+              target->SendText(TransferOfferMessage(*chat, CounselorCard{offered.from, NameOf(offered.from)}, now(),
+                                                    offered.deadline));
+            }
+          },
+          [&](const core::TransferFinished& finished) {
+            std::string text = TransferResultMessage(finished.chat, finished.to, finished.accepted);
+            if (CounselorConnection* from = Counselor(finished.from)) from->SendText(text);
+            if (CounselorConnection* to = Counselor(finished.to)) to->SendText(text);
+          },
+          [&](const core::Ended& ended) {
+            if (ended.counselor) {
+              if (CounselorConnection* counselor = Counselor(*ended.counselor)) {
+                counselor->SendText(CounselorEndedMessage(ended.chat, ended.reason));
+              }
+            }
+            if (VisitorConnection* visitor = visitor_of(ended.chat)) {
+              visitor->SendText(VisitorEndedMessage(ended.reason));
+              visitor->Close(net::kCloseNormal, "ended");
+            }
+            EndRoute(ended.chat);
+          },
+          [&](const core::NothingToTake& nothing) {
+            if (CounselorConnection* counselor = Counselor(nothing.counselor)) counselor->SendText(NothingToTakeMessage());
+          },
+          [&](const core::CounselorStatus& status) {
+            if (CounselorConnection* counselor = Counselor(status.counselor)) {
+              counselor->SendText(StatusMessage(status.state, status.load, status.capacity));
+            }
+          },
+          [&](const core::Rejected& rejected) {
+            if (rejected.counselor) {
+              if (CounselorConnection* counselor = Counselor(*rejected.counselor)) {
+                counselor->SendText(RejectedMessage(rejected.code, rejected.chat));
+              }
+            }
+          },
+          [&](const core::Persist& persist) { Persist(persist.record); },
+          [&](const core::RecordStatistics& statistics) { Count(statistics); },
+      },
+      effect);
+}
+
+void HelplineService::EndRoute(const core::ChatId& chat) {
+  auto it = routes_.find(chat);
+  if (it == routes_.end()) return;
+  it->second.relay.Clear();
+  if (it->second.visitor) it->second.visitor->route = nullptr;
+  routes_.erase(it);
+}
+
+void HelplineService::SendToHolder(ChatRoute& route, std::uint16_t leg, const std::shared_ptr<const std::string>& frame) {
+  auto holder = route.holders.find(leg);
+  if (holder == route.holders.end()) return;  // held until a counselor takes this leg
+  if (CounselorConnection* counselor = Counselor(holder->second)) counselor->SendFrame(frame);
+}
+
+CounselorConnection* HelplineService::Counselor(const std::string& handle) const {
+  auto it = counselors_.find(handle);
+  return it == counselors_.end() ? nullptr : it->second;
+}
+
+std::string HelplineService::NameOf(const std::string& handle) const {
+  CounselorConnection* connection = Counselor(handle);
+  return connection && connection->identity ? connection->identity->name : handle;
+}
+
+void HelplineService::Persist(const core::ConversationRecord& record) {
+  if (!environment_.stores) return;
+  crypto::Digest verifier{};
+  if (auto route = routes_.find(record.chat); route != routes_.end()) verifier = route->second.resume_verifier;
+  storage::ConversationRecord stored = ToStoredConversation(record, verifier);
+  environment_.run_blocking([stores = environment_.stores, stored = std::move(stored)] {
+    if (auto written = stores->conversations().Put(stored); !written) {
+      log::Error("helpline.persist_failed", {{"error", storage::CodeName(written.error().code)}});
+    }
+  });
+}
+
+void HelplineService::Count(const core::RecordStatistics& statistics) {
+  if (!environment_.stores) return;
+  const WrapUpRequest* wrap_up = nullptr;
+  std::string by;
+  if (statistics.wrapped_up_by) {
+    auto pending = pending_wrap_ups_.find(statistics.record.chat);
+    if (pending != pending_wrap_ups_.end()) {
+      wrap_up = &pending->second.second;
+      by = pending->second.first;
+    }
+  }
+  auto events = StatsEventsFor(statistics.record, wrap_up, now());
+  core::ChatId chat = statistics.record.chat;
+  std::weak_ptr<void> alive;
+  if (CounselorConnection* counselor = by.empty() ? nullptr : Counselor(by)) alive = counselor->liveness();
+  environment_.run_blocking([this, events = std::move(events), chat, by, alive] {
+    bool saved = true;
+    for (const auto& event : events) {
+      if (auto recorded = environment_.stores->stats().Record(event); !recorded) {
+        saved = false;
+        log::Error("helpline.statistics_failed", {{"error", storage::CodeName(recorded.error().code)}});
+      }
+    }
+    if (by.empty()) return;
+    environment_.run_on_loop([this, chat, by, alive, saved] {
+      if (alive.expired()) return;
+      if (CounselorConnection* counselor = Counselor(by)) {
+        // Acknowledged only once synced to disk.
+        counselor->SendText(saved ? WrapUpSavedMessage(chat) : ErrorMessage(ControlError::kStorageUnavailable));
+      }
+    });
+  });
+}
+
+void HelplineService::Audit(const std::string& actor, std::string_view action) {
+  if (!environment_.stores) return;
+  environment_.run_blocking([stores = environment_.stores, actor, action = std::string(action)] {
+    if (auto appended = stores->audit().Append(actor, action, ""); !appended) {
+      log::Error("helpline.audit_failed", {{"error", storage::CodeName(appended.error().code)}});
+    }
+  });
+}
+
+}  // namespace haven::helpline

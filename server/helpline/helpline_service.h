@@ -1,0 +1,99 @@
+// The helpline as the server runs it: the pure core, the relay and the two WebSocket
+// endpoints, joined together. Commands from connections go to the core; its effects are
+// performed here (messages to visitors and counselors, records to storage); binary frames
+// bypass the core entirely and go from one socket to the other through the chat's route.
+//
+// Threading: everything here runs on the helpline's event loop (the net layer's home loop),
+// so there are no locks. Storage work runs through environment.run_blocking, in order, and
+// its results come back through environment.run_on_loop.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "crypto/hash.h"
+#include "server/core/helpline.h"
+#include "server/helpline/chat_relay.h"
+#include "server/helpline/connections.h"
+#include "server/helpline/control_messages.h"
+#include "server/helpline/helpline_options.h"
+#include "server/helpline/rate_limiter.h"
+#include "server/net/websocket_endpoint.h"
+
+namespace haven::helpline {
+
+// Where one chat's frames go, and what the server holds of them.
+struct ChatRoute {
+  core::ChatId chat;
+  crypto::Digest resume_verifier{};  // H(resume_token): the token itself is never kept
+  VisitorConnection* visitor = nullptr;
+  std::map<std::uint16_t, std::string> holders;  // leg -> counselor handle
+  std::uint16_t current_leg = 0;
+  ChatRelay relay;
+};
+
+class HelplineService {
+ public:
+  HelplineService(HelplineOptions options, HelplineEnvironment environment);
+  ~HelplineService();
+  HelplineService(const HelplineService&) = delete;
+  HelplineService& operator=(const HelplineService&) = delete;
+
+  net::WebSocketEndpoint VisitorEndpoint(std::vector<std::string> allowed_origins);
+  net::WebSocketEndpoint CounselorEndpoint(std::vector<std::string> allowed_origins);
+
+  // Rebuilds the waiting queue and the active chats from storage. Call once, on the loop,
+  // before serving; returns the number of chats restored.
+  std::size_t Restore();
+  // Called about once a second on the loop: timeouts, queue updates, the queue overview.
+  void Tick();
+  // A revoked counselor: its chats are requeued and its connection closed with 4003.
+  void Revoke(const std::string& handle);
+  core::HelplineSnapshot Snapshot() const { return core_.Snapshot(now()); }
+
+  const HelplineOptions& options() const { return options_; }
+  core::Instant now() const { return environment_.now(); }
+
+  // --- from connections ---
+  void VisitorJoin(VisitorConnection& connection, const JoinRequest& request);
+  void VisitorResume(VisitorConnection& connection, const ResumeRequest& request);
+  void VisitorLeave(VisitorConnection& connection);
+  void VisitorFrame(VisitorConnection& connection, std::string_view message);
+  void VisitorClosed(VisitorConnection& connection);
+  void CounselorAuth(CounselorConnection& connection, const AuthRequest& request);
+  void CounselorCommand(CounselorConnection& connection, const CounselorMessage& message);
+  void CounselorFrame(CounselorConnection& connection, std::string_view message);
+  void CounselorClosed(CounselorConnection& connection);
+
+ private:
+  void Apply(const core::Effects& effects);
+  void Apply(const core::Effect& effect);
+  void Run(const core::Command& command) { Apply(core_.Handle(command, now())); }
+  CounselorConnection* Counselor(const std::string& handle) const;
+  std::string NameOf(const std::string& handle) const;
+  void EndRoute(const core::ChatId& chat);
+  void SendToHolder(ChatRoute& route, std::uint16_t leg, const std::shared_ptr<const std::string>& frame);
+  void FinishAuth(CounselorConnection& connection, CounselorConnection::Identity identity);
+  void SubmitWrapUp(CounselorConnection& connection, const WrapUpRequest& request);
+  void SendColleagues(CounselorConnection& connection);
+  void Persist(const core::ConversationRecord& record);
+  void Count(const core::RecordStatistics& statistics);
+  void Audit(const std::string& actor, std::string_view action);
+  void BroadcastQueueOverview();
+
+  HelplineOptions options_;
+  HelplineEnvironment environment_;
+  core::Helpline core_;
+  std::string welcome_;
+  std::unordered_map<core::ChatId, ChatRoute, core::ChatIdHash> routes_;
+  std::unordered_map<std::string, CounselorConnection*> counselors_;
+  std::set<Connection*> unidentified_;  // waiting for join/resume/auth, for the hello timeout
+  KeyedRateLimiter visitor_joins_;
+  std::map<core::ChatId, std::pair<std::string, WrapUpRequest>> pending_wrap_ups_;
+  std::string last_overview_;
+};
+
+}  // namespace haven::helpline

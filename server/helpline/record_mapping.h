@@ -1,0 +1,31 @@
+// How the core's view of a chat becomes what storage keeps: the minimal conversation record
+// and the statistics events. Nothing about the visitor beyond the pre-chat answers exists.
+#pragma once
+
+#include <vector>
+
+#include "crypto/hash.h"
+#include "server/core/commands.h"
+#include "server/core/effects.h"
+#include "server/helpline/control_messages.h"
+#include "storage/conversation_store.h"
+#include "storage/stats_store.h"
+
+namespace haven::helpline {
+
+storage::ConversationRecord ToStoredConversation(const core::ConversationRecord& record,
+                                                 const crypto::Digest& resume_verifier);
+
+// The waiting chat a stored record describes, for the queue rebuild; nullopt when the record
+// is not a waiting chat or does not parse.
+std::optional<core::RestoreChat> ToRestoreCommand(const storage::ConversationRecord& stored);
+
+// One event per wrap-up category (a chat may fit several); the wait and handling times go
+// with the first only, so histograms count each chat once. Without a wrap-up, or without
+// categories, the category is "uncategorised".
+std::vector<storage::StatsEvent> StatsEventsFor(const core::ConversationRecord& record, const WrapUpRequest* wrap_up,
+                                                core::Instant now);
+
+std::uint64_t UnixSeconds(core::Instant instant);
+
+}  // namespace haven::helpline

@@ -1,0 +1,422 @@
+// The whole server-side helpline driven through its two endpoints with fake sockets, over the
+// in-memory store: what visitors and counselors are told, and where every frame goes.
+#include "server/helpline/helpline_service.h"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "server/helpline/control_writer.h"
+#include "server/helpline/envelope.h"
+#include "storage/memory_store.h"
+#include "storage/stores.h"
+
+namespace haven::helpline {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+class FakePeer final : public net::WebSocketPeer {
+ public:
+  bool Send(net::OutboundMessage message) override {
+    if (closed) return false;
+    (message.binary ? frames : texts).push_back(*message.data);
+    return true;
+  }
+  void Close(std::uint16_t code, std::string_view) override {
+    if (!closed) close_code = code;
+    closed = true;
+  }
+  std::vector<std::string> texts;
+  std::vector<std::string> frames;
+  std::optional<std::uint16_t> close_code;
+  bool closed = false;
+};
+
+class FakeRequest final : public net::HttpRequest {
+ public:
+  net::HttpMethod method() const override { return net::HttpMethod::kGet; }
+  std::string_view path() const override { return "/"; }
+  std::string_view query() const override { return ""; }
+  std::string_view body() const override { return ""; }
+  std::optional<std::string_view> Header(std::string_view) const override { return std::nullopt; }
+  const net::ClientKey& client() const override { return key; }
+  net::ClientKey key{};
+};
+
+// One side of the conversation: a fake socket and the handler the endpoint made for it.
+struct Client {
+  FakePeer peer;
+  std::unique_ptr<net::WebSocketHandler> handler;
+  std::size_t read_texts = 0;
+
+  void Text(const std::string& text) { handler->OnMessage(text, false); }
+  void Frame(const std::string& bytes) { handler->OnMessage(bytes, true); }
+  void Disconnect() {
+    peer.closed = true;
+    handler->OnClose();
+  }
+  // Every text message not yet looked at, parsed.
+  std::vector<json::object> Unread() {
+    std::vector<json::object> out;
+    for (; read_texts < peer.texts.size(); ++read_texts) out.push_back(json::parse(peer.texts[read_texts]).as_object());
+    return out;
+  }
+  // The first unread message of `type` (skipping others); fails the test if there is none.
+  json::object Next(std::string_view type) {
+    for (; read_texts < peer.texts.size(); ++read_texts) {
+      auto object = json::parse(peer.texts[read_texts]).as_object();
+      if (object.at("type").as_string() == type) {
+        ++read_texts;
+        return object;
+      }
+    }
+    ADD_FAILURE() << "no message of type " << type;
+    return {};
+  }
+};
+
+std::string Str(const json::object& object, std::string_view key) { return std::string(object.at(key).as_string()); }
+
+class HelplineServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HelplineOptions options;
+    options.org.name = "Test Helpline";
+    options.wrap_up_categories = {"physical_violence", "child_witness"};
+    options.wrap_up_outcomes = {"support_given", "referred"};
+    Configure(options);
+    service_ = std::make_unique<HelplineService>(options, HelplineEnvironment{
+        [this] { return now_; },
+        [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
+        [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
+        &stores_});
+    visitor_endpoint_ = service_->VisitorEndpoint({"http://haven.test"});
+    counselor_endpoint_ = service_->CounselorEndpoint({"http://haven.test"});
+  }
+  virtual void Configure(HelplineOptions&) {}
+
+  void Drain() {
+    while (!jobs_.empty()) {
+      auto job = std::move(jobs_.front());
+      jobs_.pop_front();
+      job();
+    }
+  }
+
+  std::unique_ptr<Client> OpenVisitor(std::uint8_t network = 1) {
+    auto client = std::make_unique<Client>();
+    FakeRequest request;
+    request.key.fill(network);
+    client->handler = visitor_endpoint_.open(client->peer, request);
+    return client;
+  }
+
+  void AddCounselor(const std::string& handle, storage::AccountStatus status = storage::AccountStatus::kActive) {
+    storage::AccountRecord account;
+    account.handle = handle;
+    account.display_name = "Name of " + handle;
+    account.status = status;
+    account.languages = {"bg", "en"};
+    account.skills = {"child"};
+    account.max_chats = 2;
+    account.certificate = {1, 2, 3};
+    ASSERT_TRUE(stores_.accounts().Put(account));
+  }
+
+  std::unique_ptr<Client> OpenCounselor(const std::string& handle, bool go_on_duty = true) {
+    Token ticket{};
+    ticket.fill(static_cast<std::uint8_t>(handle.back()));
+    EXPECT_TRUE(stores_.sessions().PutTicket(ticket, handle));
+    auto client = std::make_unique<Client>();
+    client->handler = counselor_endpoint_.open(client->peer, FakeRequest{});
+    client->Text(R"({"type":"auth","ticket":")" + crypto::ToHex(ticket) + R"("})");
+    Drain();
+    EXPECT_EQ(Str(client->Next("ready"), "handle"), handle);
+    if (go_on_duty) client->Text(R"({"type":"duty","state":"available"})");
+    return client;
+  }
+
+  // A visitor in the queue; returns the chat id (hex) and resume token.
+  std::pair<std::string, std::string> Join(Client& visitor, const std::string& profile =
+                                                                  R"({"language":"bg","age_band":"","in_danger":""})") {
+    visitor.Text(R"({"type":"join","profile":)" + profile + "}");
+    auto joined = visitor.Next("joined");
+    return {Str(joined, "chat_id"), Str(joined, "resume_token")};
+  }
+
+  static core::ChatId ChatOf(const std::string& hex) {
+    core::ChatId chat;
+    for (std::size_t i = 0; i < 16; ++i) chat.bytes[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    return chat;
+  }
+  static std::string Data(const std::string& chat, std::uint16_t leg, std::uint32_t seq, const std::string& payload) {
+    return EncodeEnvelope({EnvelopeType::kData, ChatOf(chat), leg, seq}, payload);
+  }
+  static std::string Ack(const std::string& chat, std::uint16_t leg, std::uint32_t seq) {
+    return EncodeEnvelope({EnvelopeType::kAck, ChatOf(chat), leg, seq});
+  }
+
+  core::Instant now_{std::chrono::sys_days{std::chrono::year{2027} / 1 / 15}};
+  std::deque<std::function<void()>> jobs_;
+  storage::MemoryStore store_;
+  storage::ManualClock clock_{1'800'000'000};
+  std::unique_ptr<storage::KeyRing> keys_ = storage::KeyRing::InMemory(clock_.Today());
+  storage::Stores stores_{store_, *keys_, clock_, storage::RetentionSettings{}};
+  std::unique_ptr<HelplineService> service_;
+  net::WebSocketEndpoint visitor_endpoint_, counselor_endpoint_;
+};
+
+TEST_F(HelplineServiceTest, VisitorIsWelcomedWithTheOrgAndNumbers) {
+  auto visitor = OpenVisitor();
+  auto welcome = visitor->Next("welcome");
+  EXPECT_EQ(Str(welcome.at("org").as_object(), "name"), "Test Helpline");
+  EXPECT_EQ(Str(welcome.at("emergency_numbers").as_array()[0].as_object(), "number"), "112");
+}
+
+TEST_F(HelplineServiceTest, NobodyOnDutyIsRefusedAsOffline) {
+  auto visitor = OpenVisitor();
+  visitor->Text(R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""}})");
+  EXPECT_EQ(Str(visitor->Next("refused"), "reason"), "offline");
+  EXPECT_EQ(visitor->peer.close_code, 1000);
+}
+
+TEST_F(HelplineServiceTest, FullChatRelaysFramesBothWaysAndCountsTheWrapUp) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  EXPECT_EQ(visitor->Next("queue").at("position").as_int64(), 1);
+  // The visitor's offer goes out before any counselor holds the chat: the server keeps it.
+  visitor->Frame(Data(chat, 0, 1, "OFFER"));
+  auto offer = counselor->Next("offer");
+  EXPECT_EQ(Str(offer, "chat_id"), chat);
+  EXPECT_EQ(Str(offer, "language"), "bg");
+  EXPECT_TRUE(counselor->peer.frames.empty());
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  EXPECT_EQ(counselor->Next("assigned").at("leg").as_int64(), 0);
+  ASSERT_EQ(counselor->peer.frames.size(), 1u);
+  EXPECT_EQ(counselor->peer.frames[0], Data(chat, 0, 1, "OFFER"));  // byte for byte
+  auto assigned = visitor->Next("assigned");
+  EXPECT_EQ(Str(assigned.at("counselor").as_object(), "name"), "Name of c-1");
+
+  counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
+  ASSERT_EQ(visitor->peer.frames.size(), 1u);
+  EXPECT_EQ(visitor->peer.frames[0], Data(chat, 0, 1, "ACCEPT"));
+  visitor->Frame(Ack(chat, 0, 1));
+  EXPECT_EQ(counselor->peer.frames.back(), Ack(chat, 0, 1));
+
+  counselor->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
+  EXPECT_EQ(Str(visitor->Next("ended"), "reason"), "counselor_ended");
+  EXPECT_EQ(visitor->peer.close_code, 1000);
+  EXPECT_EQ(Str(counselor->Next("ended"), "reason"), "counselor_ended");
+  counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
+                  R"(","categories":["physical_violence"],"age_band":"26-40","outcome":"support_given","referral":false})");
+  Drain();
+  EXPECT_EQ(Str(counselor->Next("wrap_up_saved"), "chat_id"), chat);
+  auto report = stores_.stats().Report(202701, 202705);  // weeks are year * 100 + week
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->cells.size(), 1u);
+  EXPECT_EQ(report->cells[0].category, "physical_violence");
+  EXPECT_FALSE(report->cells[0].count.has_value());  // one chat: suppressed below k = 5
+}
+
+TEST_F(HelplineServiceTest, DroppedVisitorResumesAndGetsWhatItMissed) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
+  visitor->Disconnect();
+  EXPECT_FALSE(counselor->Next("peer").at("connected").as_bool());
+  counselor->Frame(Data(chat, 0, 2, "WHILE AWAY"));
+
+  auto again = OpenVisitor();
+  again->Text(R"({"type":"resume","chat_id":")" + chat + R"(","resume_token":")" + token + R"("})");
+  auto resumed = again->Next("resumed");
+  EXPECT_EQ(Str(resumed, "state"), "active");
+  EXPECT_EQ(Str(resumed.at("counselor").as_object(), "handle"), "c-1");
+  // Both unacknowledged frames, in order, byte for byte.
+  ASSERT_EQ(again->peer.frames.size(), 2u);
+  EXPECT_EQ(again->peer.frames[0], Data(chat, 0, 1, "ACCEPT"));
+  EXPECT_EQ(again->peer.frames[1], Data(chat, 0, 2, "WHILE AWAY"));
+  EXPECT_TRUE(counselor->Next("peer").at("connected").as_bool());
+}
+
+TEST_F(HelplineServiceTest, WrongResumeTokenLearnsNothing) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  auto thief = OpenVisitor();
+  thief->Text(R"({"type":"resume","chat_id":")" + chat + R"(","resume_token":")" + std::string(64, '0') + R"("})");
+  EXPECT_EQ(Str(thief->Next("error"), "code"), "unknown_chat");
+  EXPECT_EQ(thief->peer.close_code, 1000);
+  EXPECT_FALSE(visitor->peer.closed);
+}
+
+TEST_F(HelplineServiceTest, LeaveEndsTheChatAndForgetsItsFrames) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  visitor->Frame(Data(chat, 0, 1, "OFFER"));
+  visitor->Text(R"({"type":"leave"})");
+  EXPECT_EQ(visitor->peer.close_code, 1000);
+  EXPECT_EQ(Str(counselor->Next("offer_withdrawn"), "reason"), "visitor_left");
+  auto again = OpenVisitor();
+  again->Text(R"({"type":"resume","chat_id":")" + chat + R"(","resume_token":")" + token + R"("})");
+  EXPECT_EQ(Str(again->Next("error"), "code"), "unknown_chat");
+  EXPECT_TRUE(counselor->peer.frames.empty());
+}
+
+TEST_F(HelplineServiceTest, FramesAreCheckedAgainstWhoHoldsTheChat) {
+  AddCounselor("c-1");
+  AddCounselor("c-2");
+  auto first = OpenCounselor("c-1");
+  auto second = OpenCounselor("c-2");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  auto other = OpenVisitor(2);
+  auto [other_chat, other_token] = Join(*other);
+  first->Text(R"({"type":"take_next"})");
+  // c-1 was offered the first chat; answering takes it.
+  first->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  // A visitor may not write into another chat, nor into a leg that does not exist yet.
+  visitor->Frame(Data(other_chat, 0, 1, "X"));
+  EXPECT_EQ(Str(visitor->Next("error"), "code"), "bad_frame");
+  visitor->Frame(Data(chat, 5, 1, "X"));
+  EXPECT_EQ(Str(visitor->Next("error"), "code"), "bad_frame");
+  // A counselor may not write into a chat it does not hold.
+  second->Frame(Data(chat, 0, 1, "X"));
+  EXPECT_EQ(Str(second->Next("error"), "code"), "bad_frame");
+  second->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
+  EXPECT_EQ(Str(second->Next("rejected"), "code"), "not_your_chat");
+  EXPECT_TRUE(visitor->peer.frames.empty());
+  EXPECT_FALSE(visitor->peer.closed);
+}
+
+TEST_F(HelplineServiceTest, TicketsAreSingleUseAndRevokedAccountsAreRefused) {
+  AddCounselor("c-1");
+  Token ticket{};
+  ticket.fill(7);
+  ASSERT_TRUE(stores_.sessions().PutTicket(ticket, "c-1"));
+  std::string auth = R"({"type":"auth","ticket":")" + crypto::ToHex(ticket) + R"("})";
+  Client first, second;
+  first.handler = counselor_endpoint_.open(first.peer, FakeRequest{});
+  first.Text(auth);
+  Drain();
+  first.Next("ready");
+  second.handler = counselor_endpoint_.open(second.peer, FakeRequest{});
+  second.Text(auth);
+  Drain();
+  EXPECT_EQ(Str(second.Next("error"), "code"), "auth_failed");
+  EXPECT_EQ(second.peer.close_code, 4001);
+
+  AddCounselor("c-9", storage::AccountStatus::kRevoked);
+  Token revoked{};
+  revoked.fill(9);
+  ASSERT_TRUE(stores_.sessions().PutTicket(revoked, "c-9"));
+  Client third;
+  third.handler = counselor_endpoint_.open(third.peer, FakeRequest{});
+  third.Text(R"({"type":"auth","ticket":")" + crypto::ToHex(revoked) + R"("})");
+  Drain();
+  EXPECT_EQ(third.peer.close_code, 4003);
+}
+
+TEST_F(HelplineServiceTest, RevocationEndsTheConnectionAndRequeuesItsChats) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  service_->Revoke("c-1");
+  EXPECT_EQ(counselor->peer.close_code, 4003);
+  EXPECT_EQ(visitor->Next("requeued").at("next_leg").as_int64(), 1);
+}
+
+TEST_F(HelplineServiceTest, SilentConnectionsAreClosedAfterTheHelloTimeout) {
+  auto visitor = OpenVisitor();
+  Client counselor;
+  counselor.handler = counselor_endpoint_.open(counselor.peer, FakeRequest{});
+  now_ += 9s;
+  service_->Tick();
+  EXPECT_FALSE(visitor->peer.closed);
+  now_ += 1s;
+  service_->Tick();
+  EXPECT_EQ(visitor->peer.close_code, 4008);
+  EXPECT_EQ(counselor.peer.close_code, 4008);
+}
+
+TEST_F(HelplineServiceTest, ProtocolErrorsAndFloodsCloseTheConnection) {
+  auto clumsy = OpenVisitor();
+  for (int i = 0; i < 5; ++i) clumsy->Text("{not json");
+  EXPECT_EQ(clumsy->peer.close_code, 4000);
+  AddCounselor("c-1");
+  auto flood = OpenCounselor("c-1", false);
+  for (int i = 0; i < 30; ++i) flood->Text(R"({"type":"colleagues"})");  // valid, but far too many
+  EXPECT_EQ(flood->peer.close_code, 4029);
+}
+
+TEST_F(HelplineServiceTest, OneNetworkCannotOpenChatsWithoutLimit) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  int refused = 0;
+  std::vector<std::unique_ptr<Client>> visitors;
+  for (int i = 0; i < 40; ++i) {
+    visitors.push_back(OpenVisitor(42));
+    visitors.back()->Text(R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""}})");
+    for (const auto& message : visitors.back()->Unread()) {
+      if (message.at("type").as_string() == "refused") {
+        EXPECT_EQ(Str(message, "reason"), "rate_limited");
+        ++refused;
+      }
+    }
+  }
+  EXPECT_EQ(refused, 10);  // a burst of 30 per minute, then refused
+  auto elsewhere = OpenVisitor(43);
+  elsewhere->Text(R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""}})");
+  elsewhere->Next("joined");
+}
+
+TEST_F(HelplineServiceTest, UnknownWrapUpCodesAreRefused) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  counselor->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
+  counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
+                  R"(","categories":["made_up"],"age_band":"","outcome":"support_given","referral":false})");
+  EXPECT_EQ(Str(counselor->Next("error"), "code"), "bad_wrap_up");
+}
+
+TEST_F(HelplineServiceTest, RestoreRebuildsTheQueueFromStorage) {
+  AddCounselor("c-1");
+  std::string chat;
+  std::string token;
+  {
+    auto counselor = OpenCounselor("c-1");
+    auto visitor = OpenVisitor();
+    std::tie(chat, token) = Join(*visitor);
+    Drain();  // persisted
+  }
+  // A new service over the same storage, as after a restart.
+  HelplineOptions options;
+  HelplineService restarted(options, HelplineEnvironment{[this] { return now_; },
+                                                         [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
+                                                         [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
+                                                         &stores_});
+  EXPECT_EQ(restarted.Restore(), 1u);
+  auto endpoint = restarted.VisitorEndpoint({"http://haven.test"});
+  Client visitor;
+  visitor.handler = endpoint.open(visitor.peer, FakeRequest{});
+  visitor.Text(R"({"type":"resume","chat_id":")" + chat + R"(","resume_token":")" + token + R"("})");
+  EXPECT_EQ(Str(visitor.Next("resumed"), "state"), "waiting");
+}
+
+}  // namespace
+}  // namespace haven::helpline
