@@ -1,6 +1,12 @@
 #include "server/net/server.h"
 
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <csignal>
 #include <thread>
 #include <vector>
@@ -20,7 +26,14 @@ struct Server::Impl {
   std::atomic<bool> ready{false};
   Server::Options options;
 
+  std::vector<std::unique_ptr<Timer>> repeating;
+  std::unique_ptr<asio::basic_socket_acceptor<asio::local::stream_protocol, Executor>> admin;
+  std::string admin_path;
+
   EventLoop& main_loop() { return *loops.front(); }
+  Task<void> AcceptAdmin(Server::AdminHandler handler);
+  Task<void> ServeAdmin(asio::basic_stream_socket<asio::local::stream_protocol, Executor> socket,
+                        Server::AdminHandler handler);
   int TotalConnections() const { return state.connections.load(); }
   Task<int> ShutDown();
 };
@@ -64,10 +77,105 @@ std::uint16_t Server::port() const { return impl_->acceptor->local_endpoint().po
 
 void Server::Post(std::function<void()> task) { asio::post(impl_->main_loop().io, std::move(task)); }
 
+void Server::Every(std::chrono::milliseconds interval, std::function<void()> task) {
+  Impl& impl = *impl_;
+  impl.repeating.push_back(std::make_unique<Timer>(impl.main_loop().executor()));
+  Timer* timer = impl.repeating.back().get();
+  Spawn(impl.main_loop().executor(), "repeating_task", [&impl, timer, interval, task = std::move(task)]() -> Task<void> {
+    while (!impl.state.stopping.load()) {
+      timer->expires_after(interval);
+      auto [ec] = co_await timer->async_wait(kUseTask);
+      if (ec || impl.state.stopping.load()) break;
+      task();
+    }
+  });
+}
+
+std::expected<void, std::string> Server::ServeAdminSocket(const std::string& path, AdminHandler handler) {
+  Impl& impl = *impl_;
+  using Local = asio::local::stream_protocol;
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) == 0) {
+    if (!S_ISSOCK(info.st_mode)) return std::unexpected(path + " exists and is not a socket");
+    ::unlink(path.c_str());  // stale, from a server that did not stop cleanly
+  }
+  beast::error_code ec;
+  impl.admin = std::make_unique<asio::basic_socket_acceptor<Local, Executor>>(impl.main_loop().executor());
+  // Created private: umask for the bind, then chmod to be sure.
+  mode_t previous = ::umask(0177);
+  impl.admin->open(Local(), ec);
+  if (!ec) impl.admin->bind(Local::endpoint(path), ec);
+  ::umask(previous);
+  if (!ec) impl.admin->listen(16, ec);
+  if (ec) return std::unexpected("cannot serve the admin socket " + path + ": " + ec.message());
+  ::chmod(path.c_str(), 0600);
+  impl.admin_path = path;
+  Spawn(impl.main_loop().executor(), "admin_acceptor", [&impl, handler = std::move(handler)] {
+    return impl.AcceptAdmin(handler);
+  });
+  return {};
+}
+
+Task<void> Server::Impl::AcceptAdmin(Server::AdminHandler handler) {
+  while (admin && admin->is_open()) {
+    auto [ec, socket] = co_await admin->async_accept(kUseTask);
+    if (ec) break;
+    Spawn(main_loop().executor(), "admin_session",
+          [this, handler, socket = std::move(socket)]() mutable { return ServeAdmin(std::move(socket), handler); });
+  }
+}
+
+Task<void> Server::Impl::ServeAdmin(asio::basic_stream_socket<asio::local::stream_protocol, Executor> socket,
+                                    Server::AdminHandler handler) {
+  // The whole exchange is bounded: a client or handler that stalls is cut off.
+  Timer wakeup(main_loop().executor());
+  wakeup.expires_at(Timer::time_point::max());
+  Timer deadline(main_loop().executor());
+  deadline.expires_after(std::chrono::seconds(10));
+  deadline.async_wait([&socket, &wakeup](beast::error_code ec) {
+    if (ec) return;
+    beast::error_code ignored;
+    socket.close(ignored);
+    wakeup.cancel();
+  });
+  asio::streambuf buffer(64 * 1024);
+  auto [read_error, length] = co_await asio::async_read_until(socket, buffer, '\n', kUseTask);
+  if (read_error) {
+    deadline.cancel();
+    co_return;
+  }
+  std::string line(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + static_cast<std::ptrdiff_t>(length) - 1);
+  // The handler answers from any thread; the answer is posted here and wakes this coroutine.
+  auto answer = std::make_shared<std::optional<std::string>>();
+  Executor executor = main_loop().executor();
+  std::weak_ptr<std::optional<std::string>> weak = answer;
+  Timer* wakeup_pointer = &wakeup;
+  handler(std::move(line), [weak, executor, wakeup_pointer](std::string reply) {
+    asio::post(executor, [weak, wakeup_pointer, reply = std::move(reply)]() mutable {
+      if (auto alive = weak.lock(); alive && !*alive) {
+        *alive = std::move(reply);
+        wakeup_pointer->cancel();
+      }
+    });
+  });
+  if (!*answer) co_await wakeup.async_wait(kUseTask);
+  deadline.cancel();
+  if (*answer) {
+    (*answer)->push_back('\n');
+    co_await asio::async_write(socket, asio::buffer(**answer), kUseTask);
+  }
+}
+
 Task<int> Server::Impl::ShutDown() {
+  beast::error_code ignored_admin_error;
   state.stopping = true;
   ready = false;
   if (options.on_stop) options.on_stop();
+  for (auto& timer : repeating) timer->cancel();
+  if (admin) {
+    admin->close(ignored_admin_error);
+    ::unlink(admin_path.c_str());
+  }
   beast::error_code ignored;
   acceptor->close(ignored);
   for (auto& loop : loops) {

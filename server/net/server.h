@@ -8,6 +8,7 @@
 // Boost stays behind the pointer to implementation, so callers do not compile Asio.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -29,9 +30,16 @@ class Server {
   // Binds the listening socket. `router` gets /healthz and /readyz added.
   static std::expected<std::unique_ptr<Server>, std::string> Start(const Config& config, Router router,
                                                                    Options options = {});
-  // The home event loop's executor, type-erased, for services that must run there (the
-  // helpline). Valid for the Server's lifetime.
+  // Runs `task` on the home event loop (where the helpline lives). Any thread may call it.
   void Post(std::function<void()> task);
+  // Runs `task` on the home loop every `interval` until shutdown begins.
+  void Every(std::chrono::milliseconds interval, std::function<void()> task);
+
+  // A local administration socket (Unix domain, mode 0600, replacing a stale one): each
+  // connection sends one line of at most 64 KiB within 10 s and gets one line back. `reply`
+  // may be called from any thread. The socket file is removed at shutdown.
+  using AdminHandler = std::function<void(std::string line, std::function<void(std::string reply)> reply)>;
+  std::expected<void, std::string> ServeAdminSocket(const std::string& path, AdminHandler handler);
   ~Server();
 
   std::uint16_t port() const;
