@@ -18,7 +18,7 @@ Result<AccountRecord> Decode(ByteView payload) {
   record.display_name = reader->Text("display_name");
   std::uint64_t role = reader->Uint("role");
   std::uint64_t status = reader->Uint("status");
-  if (role < 1 || role > 3 || status < 1 || status > 3) return Fail(ErrorCode::kCorrupt, "account role or status");
+  if (role < 1 || role > 3 || status < 1 || status > 4) return Fail(ErrorCode::kCorrupt, "account role or status");
   record.role = static_cast<AccountRole>(role);
   record.status = static_cast<AccountStatus>(status);
   record.languages = reader->TextList("languages");
@@ -32,6 +32,9 @@ Result<AccountRecord> Decode(ByteView payload) {
   record.failed_logins = static_cast<std::uint32_t>(reader->Uint("failed_logins"));
   record.locked_until = reader->Uint("locked_until");
   record.enrolment_verifier = reader->Binary("enrolment_verifier");
+  record.identity_public_key = reader->Binary("identity_public_key");
+  record.totp_last_step = reader->Uint("totp_last_step");
+  record.enrolment_expires_at = reader->Uint("enrolment_expires_at");
   return record;
 }
 
@@ -61,7 +64,10 @@ Result<void> AccountStore::Put(const AccountRecord& record) {
       .Binary("certificate", record.certificate)
       .Uint("failed_logins", record.failed_logins)
       .Uint("locked_until", record.locked_until)
-      .Binary("enrolment_verifier", record.enrolment_verifier);
+      .Binary("enrolment_verifier", record.enrolment_verifier)
+      .Binary("identity_public_key", record.identity_public_key)
+      .Uint("totp_last_step", record.totp_last_step)
+      .Uint("enrolment_expires_at", record.enrolment_expires_at);
   auto payload = writer.Finish();
   if (!payload) return std::unexpected(payload.error());
   return records_.Put(Family::kAccounts, RecordKey(record.handle), *payload, kNeverExpires, Durability::kSynced);

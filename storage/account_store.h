@@ -21,7 +21,9 @@
 namespace haven::storage {
 
 enum class AccountRole : std::uint8_t { kCounselor = 1, kSupervisor = 2, kAdmin = 3 };
-enum class AccountStatus : std::uint8_t { kInvited = 1, kActive = 2, kRevoked = 3 };
+// invited (has an enrolment code) -> enrolled (keys set, awaiting a certificate) -> active ->
+// revoked. The numbers are stored: never reuse one.
+enum class AccountStatus : std::uint8_t { kInvited = 1, kActive = 2, kRevoked = 3, kEnrolled = 4 };
 
 struct AccountRecord {
   std::string handle;        // the counselor's pseudonym, 1..64 bytes
@@ -39,6 +41,9 @@ struct AccountRecord {
   std::uint32_t failed_logins = 0;
   std::uint64_t locked_until = 0;
   Bytes enrolment_verifier;
+  Bytes identity_public_key;          // the counselor's Ed25519 key, awaiting or holding a certificate
+  std::uint64_t totp_last_step = 0;   // a TOTP code is accepted once
+  std::uint64_t enrolment_expires_at = 0;
   bool operator==(const AccountRecord&) const = default;
 };
 

@@ -27,6 +27,7 @@ Result<ConversationRecord> Decode(ByteView payload) {
   record.counselor_handle = reader->Text("counselor_handle");
   record.outcome = reader->Text("outcome");
   record.resume_verifier = reader->Binary("resume_verifier");
+  record.leg = static_cast<std::uint32_t>(reader->Uint("leg"));
   return record;
 }
 
@@ -52,7 +53,8 @@ Result<void> ConversationStore::Put(const ConversationRecord& record, Durability
       .Text("age_band", record.age_band)
       .Text("counselor_handle", record.counselor_handle)
       .Text("outcome", record.outcome)
-      .Binary("resume_verifier", record.resume_verifier);
+      .Binary("resume_verifier", record.resume_verifier)
+      .Uint("leg", record.leg);
   auto payload = writer.Finish();
   if (!payload) return std::unexpected(payload.error());
   std::uint64_t since = record.queued_at != 0 ? record.queued_at : records_.clock().NowSeconds();
@@ -73,15 +75,16 @@ Result<void> ConversationStore::Delete(ByteView chat_id, Durability durability) 
   return records_.Delete(Family::kConversations, RecordKey(chat_id), durability);
 }
 
-Result<WaitingConversations> ConversationStore::ListWaiting() const {
-  WaitingConversations waiting;
+Result<LiveConversations> ConversationStore::ListLive() const {
+  LiveConversations waiting;
   auto scanned = records_.ForEach(Family::kConversations, KeyRange::All(), [&](ByteView, const Result<Record>& record) {
     auto conversation = record ? Decode(record->payload.bytes())
                                : Result<ConversationRecord>(std::unexpected(record.error()));
     if (!conversation) {
       ++waiting.unreadable;
     } else if (conversation->state == ConversationState::kWaiting ||
-               conversation->state == ConversationState::kOffered) {
+               conversation->state == ConversationState::kOffered ||
+               conversation->state == ConversationState::kActive) {
       waiting.conversations.push_back(std::move(*conversation));
     }
     return true;

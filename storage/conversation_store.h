@@ -41,10 +41,11 @@ struct ConversationRecord {
   std::string counselor_handle;
   std::string outcome;
   Bytes resume_verifier;
+  std::uint32_t leg = 0;  // the current leg (docs/protocol.md 4): 0, then one more per transfer or requeue
   bool operator==(const ConversationRecord&) const = default;
 };
 
-struct WaitingConversations {
+struct LiveConversations {
   std::vector<ConversationRecord> conversations;  // oldest queued first
   std::size_t unreadable = 0;                     // records skipped because they did not open
 };
@@ -61,10 +62,10 @@ class ConversationStore {
   Result<std::optional<ConversationRecord>> Get(ByteView chat_id) const;
   Result<void> Delete(ByteView chat_id, Durability durability = Durability::kSynced);
 
-  // The live conversations that are waiting or offered, for rebuilding the queue after a
-  // restart. A record that does not open is skipped and counted rather than stopping the
-  // server from serving everyone else.
-  Result<WaitingConversations> ListWaiting() const;
+  // The live conversations - waiting, offered or active - for rebuilding the queue and the
+  // chats in progress after a restart. A record that does not open is skipped and counted
+  // rather than stopping the server from serving everyone else.
+  Result<LiveConversations> ListLive() const;
 
  private:
   Bytes RecordKey(ByteView chat_id) const;

@@ -52,6 +52,9 @@ constexpr FieldDeclaration kFields[] = {
   {kAccount, 13, "failed_logins", kUint},
   {kAccount, 14, "locked_until", kUint},
   {kAccount, 15, "enrolment_verifier", kBytes},
+  {kAccount, 16, "identity_public_key", kBytes},
+  {kAccount, 17, "totp_last_step", kUint},
+  {kAccount, 18, "enrolment_expires_at", kUint},
 
   {kSession, 1, "handle", kText},
   {kTicket, 1, "handle", kText},
@@ -67,6 +70,7 @@ constexpr FieldDeclaration kFields[] = {
   {kConversation, 9, "counselor_handle", kText},
   {kConversation, 10, "outcome", kText},
   {kConversation, 11, "resume_verifier", kBytes},
+  {kConversation, 12, "leg", kUint},
 
   {kStatsCounter, 1, "count", kUint},
   {kStatsHistogram, 1, "buckets", kUintList},

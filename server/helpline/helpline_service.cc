@@ -64,23 +64,25 @@ net::WebSocketEndpoint HelplineService::CounselorEndpoint(std::vector<std::strin
 
 std::size_t HelplineService::Restore() {
   if (!environment_.stores) return 0;
-  auto waiting = environment_.stores->conversations().ListWaiting();
-  if (!waiting) {
-    log::Error("helpline.restore_failed", {{"error", storage::CodeName(waiting.error().code)}});
+  auto live = environment_.stores->conversations().ListLive();
+  if (!live) {
+    log::Error("helpline.restore_failed", {{"error", storage::CodeName(live.error().code)}});
     return 0;
   }
   std::size_t restored = 0;
-  for (const auto& stored : waiting->conversations) {
+  for (const auto& stored : live->conversations) {
     auto command = ToRestoreCommand(stored);
     if (!command) continue;
     ChatRoute& route = routes_.try_emplace(command->chat, ChatRoute{command->chat, {}, nullptr, {}, 0, ChatRelay(options_.relay)})
                            .first->second;
     std::copy_n(stored.resume_verifier.begin(), std::min(stored.resume_verifier.size(), route.resume_verifier.size()),
                 route.resume_verifier.begin());
+    route.current_leg = command->leg;
+    if (command->counselor) route.holders[command->leg] = *command->counselor;
     Apply(core_.Handle(*command, now()));
     ++restored;
   }
-  log::Info("helpline.restored", {{"chats", restored}, {"unreadable", waiting->unreadable}});
+  log::Info("helpline.restored", {{"chats", restored}, {"unreadable", live->unreadable}});
   return restored;
 }
 

@@ -39,13 +39,15 @@ storage::ConversationRecord ToStoredConversation(const core::ConversationRecord&
   stored.counselor_handle = record.counselor.value_or("");
   stored.outcome = record.end_reason ? std::string(core::EndReasonName(*record.end_reason)) : "";
   stored.resume_verifier.assign(resume_verifier.begin(), resume_verifier.end());
+  stored.leg = record.leg;
   return stored;
 }
 
 std::optional<core::RestoreChat> ToRestoreCommand(const storage::ConversationRecord& stored) {
   bool waiting = stored.state == storage::ConversationState::kWaiting ||
                  stored.state == storage::ConversationState::kOffered;
-  if (!waiting || stored.chat_id.size() != 16) return std::nullopt;
+  bool active = stored.state == storage::ConversationState::kActive && !stored.counselor_handle.empty();
+  if ((!waiting && !active) || stored.chat_id.size() != 16 || stored.leg > 0xffff) return std::nullopt;
   core::RestoreChat command;
   std::copy(stored.chat_id.begin(), stored.chat_id.end(), command.chat.bytes.begin());
   auto language = ParseLanguage(stored.language);
@@ -56,6 +58,11 @@ std::optional<core::RestoreChat> ToRestoreCommand(const storage::ConversationRec
   // The lane is the only trace of the danger answer that is kept.
   command.profile.in_danger = stored.lane == "danger" ? core::DangerAnswer::kYes : core::DangerAnswer::kUnspecified;
   command.queued_at = core::Instant(std::chrono::seconds(stored.queued_at));
+  command.leg = static_cast<std::uint16_t>(stored.leg);
+  if (active) {
+    command.counselor = stored.counselor_handle;
+    command.accepted_at = core::Instant(std::chrono::seconds(stored.accepted_at));
+  }
   return command;
 }
 

@@ -16,8 +16,8 @@ namespace haven::helpline {
 storage::ConversationRecord ToStoredConversation(const core::ConversationRecord& record,
                                                  const crypto::Digest& resume_verifier);
 
-// The waiting chat a stored record describes, for the queue rebuild; nullopt when the record
-// is not a waiting chat or does not parse.
+// The live chat a stored record describes (waiting, or active with its counselor and leg),
+// for the rebuild after a restart; nullopt for any other record.
 std::optional<core::RestoreChat> ToRestoreCommand(const storage::ConversationRecord& stored);
 
 // One event per wrap-up category (a chat may fit several); the wait and handling times go

@@ -136,7 +136,7 @@ TEST(StorageShred, PastRetentionNoCanaryRemainsAndNoExistingKeyOpensTheOldRecord
   ManualClock back_then(kStart + kSecondsPerDay);  // even with the clock turned back
   SealedRecords sealed(**old_copy, **keys, back_then);
   ConversationStore conversations(sealed, RetentionSettings{});
-  auto waiting = conversations.ListWaiting();
+  auto waiting = conversations.ListLive();
   ASSERT_TRUE(waiting);
   EXPECT_EQ(waiting->conversations.size() + waiting->unreadable, 0u);
   EXPECT_EQ(sealed.shredded_reads(), 40u);

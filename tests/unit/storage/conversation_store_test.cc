@@ -43,7 +43,7 @@ TEST_F(ConversationStoreTest, ExpiresNinetyDaysAfterItWasQueued) {
   EXPECT_FALSE(stores_.conversations().Get(Bytes(16, 1))->has_value());
 }
 
-TEST_F(ConversationStoreTest, ListWaitingRebuildsTheQueueInArrivalOrder) {
+TEST_F(ConversationStoreTest, ListLiveRebuildsTheQueueInArrivalOrder) {
   ASSERT_TRUE(stores_.conversations().Put(Waiting(1, testing::kStart + 20)));
   ASSERT_TRUE(stores_.conversations().Put(Waiting(2, testing::kStart + 10)));
   auto offered = Waiting(3, testing::kStart + 30);
@@ -52,15 +52,22 @@ TEST_F(ConversationStoreTest, ListWaitingRebuildsTheQueueInArrivalOrder) {
   auto ended = Waiting(4, testing::kStart);
   ended.state = ConversationState::kEnded;
   ASSERT_TRUE(stores_.conversations().Put(ended));
+  auto active = Waiting(5, testing::kStart + 40);
+  active.state = ConversationState::kActive;
+  active.leg = 2;
+  active.counselor_handle = "c-1";
+  ASSERT_TRUE(stores_.conversations().Put(active));
   ASSERT_TRUE(store_.Put(Family::kConversations, Bytes(32, 0xee), Bytes{1, 2, 3}, Durability::kSynced));
 
-  auto waiting = stores_.conversations().ListWaiting();
-  ASSERT_TRUE(waiting);
-  ASSERT_EQ(waiting->conversations.size(), 3u);
-  EXPECT_EQ(waiting->conversations[0].chat_id, Bytes(16, 2));
-  EXPECT_EQ(waiting->conversations[1].chat_id, Bytes(16, 1));
-  EXPECT_EQ(waiting->conversations[2].chat_id, Bytes(16, 3));
-  EXPECT_EQ(waiting->unreadable, 1u);
+  auto live = stores_.conversations().ListLive();
+  ASSERT_TRUE(live);
+  ASSERT_EQ(live->conversations.size(), 4u);
+  EXPECT_EQ(live->conversations[0].chat_id, Bytes(16, 2));
+  EXPECT_EQ(live->conversations[1].chat_id, Bytes(16, 1));
+  EXPECT_EQ(live->conversations[2].chat_id, Bytes(16, 3));
+  EXPECT_EQ(live->conversations[3].chat_id, Bytes(16, 5));
+  EXPECT_EQ(live->conversations[3].leg, 2u);
+  EXPECT_EQ(live->unreadable, 1u);
 }
 
 TEST_F(ConversationStoreTest, TheChatIdIsNotARecordKey) {

@@ -80,13 +80,13 @@ class SchemaTest : public ::testing::Test {
   // Drives every typed store with every field set.
   void WriteOneOfEverything() {
     AccountRecord account{"maria", "Maria", AccountRole::kSupervisor, AccountStatus::kActive, {"bg", "en"},
-                          {"child-trained"}, 3, {1}, {2}, {3}, {4}, {5}, 1, kNow + 60, {6}};
+                          {"child-trained"}, 3, {1}, {2}, {3}, {4}, {5}, 1, kNow + 60, {6}, {7}, 8, kNow + 86400};
     ASSERT_TRUE(stores_.accounts().Put(account));
     Bytes token(32, 7), ticket(32, 8);
     ASSERT_TRUE(stores_.sessions().PutSession(token, "maria"));
     ASSERT_TRUE(stores_.sessions().PutTicket(ticket, "maria"));
     ConversationRecord conversation{{1, 2, 3}, ConversationState::kEnded, kNow - 600, kNow - 500, kNow,
-                                    "urgent", "bg", "under-18", "maria", "referred", {9, 9}};
+                                    "urgent", "bg", "under-18", "maria", "referred", {9, 9}, 2};
     ASSERT_TRUE(stores_.conversations().Put(conversation));
     ASSERT_TRUE(stores_.stats().Record({kNow, "violence", "under-18", "bg", "referred", 100, 400}));
     ASSERT_TRUE(stores_.audit().Append("admin", "account.invite", "maria"));

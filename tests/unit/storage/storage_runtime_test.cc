@@ -50,7 +50,7 @@ TEST_F(StorageRuntimeTest, EveryStoreSurvivesARestart) {
   clock_.Advance(3 * kSecondsPerDay);
   auto runtime = Open();
   EXPECT_TRUE(runtime->stores().accounts().Get("maria")->has_value());
-  auto waiting = runtime->stores().conversations().ListWaiting();
+  auto waiting = runtime->stores().conversations().ListLive();
   ASSERT_TRUE(waiting);
   EXPECT_EQ(waiting->conversations.size(), 1u);
   EXPECT_TRUE(runtime->stores().audit().Verify()->intact());
