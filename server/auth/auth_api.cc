@@ -1,0 +1,249 @@
+#include "server/auth/auth_api.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <memory>
+
+#include "crypto/bytes.h"
+#include "server/json/strict_fields.h"
+
+namespace haven::auth {
+namespace {
+
+namespace json = boost::json;
+using haven::json::StrictFields;
+
+int StatusFor(AuthError error) {
+  switch (error) {
+    case AuthError::kBadRequest: return 400;
+    case AuthError::kInvalidCode: return 400;
+    case AuthError::kWrongCredentials: return 401;
+    case AuthError::kLockedOut: return 429;
+    case AuthError::kNoSession: return 401;
+    case AuthError::kNotActive: return 403;
+    case AuthError::kAlreadyExists: return 409;
+    case AuthError::kUnknownAccount: return 404;
+    case AuthError::kStorage: return 503;
+  }
+  return 400;
+}
+
+net::HttpResponse Json(int status, const json::object& body) {
+  net::HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = json::serialize(body);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+net::HttpResponse Failure(const AuthFailure& failure) {
+  net::HttpResponse response =
+      Json(StatusFor(failure.error), {{"error", AuthErrorName(failure.error)}, {"message", AuthErrorSentence(failure.error)}});
+  if (failure.error == AuthError::kLockedOut) {
+    response.headers.emplace_back("Retry-After", std::to_string(failure.retry_after_seconds));
+  }
+  return response;
+}
+
+net::HttpResponse BadRequest() { return Failure({AuthError::kBadRequest}); }
+
+// What a handler needs from the request, copied: the request is gone once the job runs.
+struct Call {
+  std::optional<json::object> body;
+  crypto::Bytes session;
+};
+
+}  // namespace
+
+class AuthApi::Impl {
+ public:
+  Impl(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options)
+      : accounts_(accounts), workers_(workers), options_(std::move(options)), cookie_(SessionCookieName(options_.secure_cookie)) {}
+
+  // Registers a POST route whose body must be a JSON object; `work` runs on the worker pool.
+  template <typename Work>
+  void Post(net::Router& router, std::string path, Work work) {
+    router.HandleAsync(std::move(path), {net::HttpMethod::kPost},
+                       [this, work](const net::HttpRequest& request, net::HttpRespond respond) {
+                         if (auto refused = CheckPost(request)) return respond(*refused);
+                         Call call{StrictFields::ParseObject(request.body()), SessionToken(request)};
+                         workers_.Submit([this, work, call = std::move(call), respond = std::move(respond)]() mutable {
+                           respond(work(*this, call));
+                         });
+                       });
+  }
+
+  template <typename Work>
+  void Get(net::Router& router, std::string path, Work work) {
+    router.HandleAsync(std::move(path), {net::HttpMethod::kGet},
+                       [this, work](const net::HttpRequest& request, net::HttpRespond respond) {
+                         Call call{std::nullopt, SessionToken(request)};
+                         workers_.Submit([this, work, call = std::move(call), respond = std::move(respond)]() mutable {
+                           respond(work(*this, call));
+                         });
+                       });
+  }
+
+  AccountService& accounts() { return accounts_; }
+  const AuthApiOptions& options() const { return options_; }
+
+  std::string SetCookie(const crypto::Bytes& token) const {
+    return cookie_ + "=" + crypto::ToHex(token) + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+           std::to_string(options_.session_ttl_seconds) + (options_.secure_cookie ? "; Secure" : "");
+  }
+  std::string ClearCookie() const {
+    return cookie_ + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (options_.secure_cookie ? "; Secure" : "");
+  }
+
+ private:
+  std::optional<net::HttpResponse> CheckPost(const net::HttpRequest& request) const {
+    auto type = request.Header("Content-Type");
+    if (!type || !type->starts_with("application/json")) {
+      return Json(415, {{"error", "unsupported_media_type"}, {"message", "Send JSON."}});
+    }
+    auto origin = request.Header("Origin");
+    if (!origin || std::ranges::find(options_.allowed_origins, *origin) == options_.allowed_origins.end()) {
+      return Json(403, {{"error", "origin_not_allowed"}, {"message", "This page may not call the API."}});
+    }
+    return std::nullopt;
+  }
+
+  crypto::Bytes SessionToken(const net::HttpRequest& request) const {
+    auto cookies = request.Header("Cookie");
+    if (!cookies) return {};
+    std::string_view text = *cookies;
+    std::string wanted = cookie_ + "=";
+    for (std::size_t start = 0; start < text.size();) {
+      std::size_t end = text.find(';', start);
+      std::string_view pair = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      if (pair.starts_with(wanted)) {
+        auto bytes = crypto::FromHex(pair.substr(wanted.size()));
+        return bytes && bytes->size() == 32 ? *bytes : crypto::Bytes{};
+      }
+      if (end == std::string_view::npos) break;
+      start = end + 1;
+    }
+    return {};
+  }
+
+  AccountService& accounts_;
+  net::WorkerPool& workers_;
+  AuthApiOptions options_;
+  std::string cookie_;
+};
+
+namespace {
+
+using Api = AuthApi::Impl;
+
+json::object AccountJson(const storage::AccountRecord& account) {
+  json::array languages, skills;
+  for (const auto& language : account.languages) languages.emplace_back(language);
+  for (const auto& skill : account.skills) skills.emplace_back(skill);
+  return json::object{{"handle", account.handle},
+                      {"name", account.display_name},
+                      {"role", account.role == storage::AccountRole::kSupervisor ? "supervisor" : "counselor"},
+                      {"languages", languages},
+                      {"skills", skills},
+                      {"max_chats", account.max_chats}};
+}
+
+}  // namespace
+
+std::string SessionCookieName(bool secure) { return secure ? "__Host-haven_session" : "haven_session"; }
+
+AuthApi::AuthApi(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options)
+    : impl_(std::make_unique<Impl>(accounts, workers, std::move(options))) {}
+
+AuthApi::~AuthApi() = default;
+
+void AuthApi::Register(net::Router& router) {
+  Impl& api = *impl_;
+
+  api.Post(router, "/api/enrol/start", [](Api& self, const Call& call) {
+    if (!call.body) return BadRequest();
+    StrictFields fields(*call.body);
+    auto handle = fields.String("handle");
+    auto code = fields.String("code");
+    if (!fields.OnlyThese({"handle", "code"}) || !handle || !code || code->size() > 64) return BadRequest();
+    auto started = self.accounts().StartEnrolment(std::string(*handle), std::string(*code));
+    if (!started) return Failure(started.error());
+    return Json(200, {{"display_name", started->display_name},
+                      {"salt", crypto::ToHex(started->salt)},
+                      {"totp_uri", started->totp_uri},
+                      {"totp_secret", started->totp_secret}});
+  });
+
+  api.Post(router, "/api/enrol/finish", [](Api& self, const Call& call) {
+    if (!call.body) return BadRequest();
+    StrictFields fields(*call.body);
+    auto handle = fields.String("handle");
+    auto code = fields.String("code");
+    auto login_key = fields.HexBytes("login_key", 32);
+    auto identity = fields.HexBytes("identity_public_key", 32);
+    auto wrapped = fields.HexBytes("wrapped_identity", 128);
+    auto totp = fields.String("totp");
+    if (!fields.OnlyThese({"handle", "code", "login_key", "identity_public_key", "wrapped_identity", "totp"}) ||
+        !handle || !code || !login_key || !identity || !wrapped || !totp || code->size() > 64) {
+      return BadRequest();
+    }
+    auto finished = self.accounts().FinishEnrolment(
+        {std::string(*handle), std::string(*code), *login_key, *identity, *wrapped, std::string(*totp)});
+    if (!finished) return Failure(finished.error());
+    return Json(200, {{"status", "enrolled"}});
+  });
+
+  api.Post(router, "/api/login/salt", [](Api& self, const Call& call) {
+    if (!call.body) return BadRequest();
+    StrictFields fields(*call.body);
+    auto handle = fields.String("handle");
+    if (!fields.OnlyThese({"handle"}) || !handle || handle->empty() || handle->size() > 64) return BadRequest();
+    auto salt = self.accounts().LoginSalt(std::string(*handle));
+    if (!salt) return Failure(salt.error());
+    return Json(200, {{"salt", crypto::ToHex(*salt)}});
+  });
+
+  api.Post(router, "/api/login", [](Api& self, const Call& call) {
+    if (!call.body) return BadRequest();
+    StrictFields fields(*call.body);
+    auto handle = fields.String("handle");
+    auto login_key = fields.HexBytes("login_key", 32);
+    auto totp = fields.String("totp");
+    if (!fields.OnlyThese({"handle", "login_key", "totp"}) || !handle || !login_key || !totp || handle->size() > 64) {
+      return BadRequest();
+    }
+    auto session = self.accounts().Login({std::string(*handle), *login_key, std::string(*totp)});
+    if (!session) return Failure(session.error());
+    json::object body = AccountJson(session->account);
+    body["wrapped_identity"] = crypto::ToHex(session->account.wrapped_identity);
+    body["certificate"] = crypto::ToHex(session->account.certificate);
+    net::HttpResponse response = Json(200, body);
+    response.headers.emplace_back("Set-Cookie", self.SetCookie(session->token));
+    return response;
+  });
+
+  api.Post(router, "/api/ticket", [](Api& self, const Call& call) {
+    auto ticket = self.accounts().MintTicket(call.session);
+    if (!ticket) return Failure(ticket.error());
+    return Json(200, {{"ticket", crypto::ToHex(*ticket)}});
+  });
+
+  api.Post(router, "/api/logout", [](Api& self, const Call& call) {
+    if (!call.session.empty()) self.accounts().Logout(call.session);
+    net::HttpResponse response = Json(200, {{"status", "logged_out"}});
+    response.headers.emplace_back("Set-Cookie", self.ClearCookie());
+    response.headers.emplace_back("Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"");
+    return response;
+  });
+
+  api.Get(router, "/api/me", [](Api& self, const Call& call) {
+    auto account = self.accounts().SessionAccount(call.session);
+    if (!account) return Failure(account.error());
+    return Json(200, AccountJson(*account));
+  });
+}
+
+}  // namespace haven::auth
