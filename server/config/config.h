@@ -62,6 +62,63 @@ struct StorageSettings {
   bool operator==(const StorageSettings&) const = default;
 };
 
+struct OrgSettings {
+  std::string dir;  // org-root.key (public part only is read), org-signing.cert, revocations.rl; required by serve
+  bool operator==(const OrgSettings&) const = default;
+};
+
+struct AuthSettings {
+  bool require_totp = true;                    // the second factor; off only for a demo
+  bool secure_cookie = true;                   // __Host- cookie with Secure; off only for plain-HTTP localhost
+  std::uint32_t max_failed_logins = 5;         // then the account is locked
+  std::uint32_t lockout_base_seconds = 30;     // doubled for every further failure
+  std::uint32_t lockout_max_seconds = 3600;
+  std::uint32_t enrolment_code_ttl_hours = 168;
+  bool operator==(const AuthSettings&) const = default;
+};
+
+struct HelplineSettings {
+  std::uint32_t max_queue_length = 200;               // beyond: busy screen with the numbers
+  std::uint32_t max_wait_minutes = 45;                // longer: the chat expires (busy screen)
+  bool offer_chats = true;                            // offer chats to available counselors; "take next" always works
+  std::uint32_t offer_timeout_seconds = 30;
+  std::uint32_t transfer_timeout_seconds = 60;
+  std::uint32_t visitor_resume_window_seconds = 120;
+  std::uint32_t counselor_resume_window_seconds = 120;
+  std::uint32_t position_update_interval_ms = 5000;
+  std::uint32_t wrap_up_window_hours = 24;
+  std::uint32_t assumed_handle_minutes = 20;          // the wait estimate's prior
+  std::uint32_t service_level_target_seconds = 120;
+  std::uint32_t hello_timeout_ms = 10000;
+  std::uint32_t max_protocol_errors = 5;
+  std::uint32_t control_messages_per_second = 10;
+  std::uint32_t visitor_frames_per_second = 50;
+  std::uint32_t counselor_frames_per_second = 200;
+  std::uint32_t visitor_connections_per_minute = 30;  // per network (keyed hash), new chats
+  std::vector<std::string> emergency_numbers = {"112|Спешна помощ|Emergency",
+                                                "116 111|Национална телефонна линия за деца|National helpline for children"};
+  std::vector<std::string> wrap_up_categories = {
+      "physical_violence", "psychological_violence", "sexual_violence", "economic_violence", "stalking",
+      "online_violence", "child_witness", "child_abuse", "neglect", "family_relationships", "mental_health",
+      "information_request", "other"};
+  std::vector<std::string> wrap_up_outcomes = {"support_given", "safety_plan", "information_given", "referred",
+                                               "emergency_services", "disconnected", "not_applicable"};
+  bool operator==(const HelplineSettings&) const = default;
+};
+
+struct RelaySettings {
+  std::uint32_t buffer_frames = 128;     // per chat and direction, unacknowledged frames held in memory
+  std::uint32_t buffer_bytes = 262144;
+  bool operator==(const RelaySettings&) const = default;
+};
+
+struct WidgetSettings {
+  // Partner sites allowed to frame the visitor widget (CSP frame-ancestors). Haven's own
+  // origin is always allowed.
+  std::vector<std::string> partner_origins;
+  bool operator==(const WidgetSettings&) const = default;
+};
+
 struct TestingSettings {
   bool diagnostic_endpoints = false;         // /ws/diag echo endpoint; never in production
   bool operator==(const TestingSettings&) const = default;
@@ -73,6 +130,11 @@ struct Config {
   WebSocketSettings websocket;
   LogSettings log;
   StorageSettings storage;
+  OrgSettings org;
+  AuthSettings auth;
+  HelplineSettings helpline;
+  RelaySettings relay;
+  WidgetSettings widget;
   TestingSettings testing;
   bool operator==(const Config&) const = default;
 };

@@ -133,6 +133,14 @@ std::expected<void, ConfigError> ValidateConfig(const Config& config) {
                                        "must lie outside server.data_dir (and not contain it), so that copies of the "
                                        "data never carry the keys"});
   }
+  if (config.helpline.wrap_up_categories.empty() || config.helpline.wrap_up_outcomes.empty()) {
+    return std::unexpected(ConfigError{config.helpline.wrap_up_categories.empty() ? "helpline.wrap_up_categories"
+                                                                                  : "helpline.wrap_up_outcomes",
+                                       "must name at least one code"});
+  }
+  if (config.auth.lockout_max_seconds < config.auth.lockout_base_seconds) {
+    return std::unexpected(ConfigError{"auth.lockout_max_seconds", "must be at least auth.lockout_base_seconds"});
+  }
   return {};
 }
 

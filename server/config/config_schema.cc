@@ -1,5 +1,6 @@
 #include "server/config/config_schema.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -128,6 +129,26 @@ std::optional<std::string> CheckNotEmpty(std::string_view value) {
   return std::nullopt;
 }
 
+// "number|label in Bulgarian|label in English", e.g. "112|Спешна помощ|Emergency".
+std::optional<std::string> CheckEmergencyNumber(std::string_view entry) {
+  auto first = entry.find('|');
+  auto second = first == std::string_view::npos ? first : entry.find('|', first + 1);
+  if (second == std::string_view::npos || entry.find('|', second + 1) != std::string_view::npos || first == 0 ||
+      second == first + 1 || second + 1 == entry.size()) {
+    return "must be \"number|label in Bulgarian|label in English\"";
+  }
+  return std::nullopt;
+}
+
+// Statistics codes: short, lower case, stable (they are stored).
+std::optional<std::string> CheckCode(std::string_view code) {
+  bool ok = !code.empty() && code.size() <= 64 && std::ranges::all_of(code, [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+  if (!ok) return "must be 1 to 64 of a-z, 0-9, _ and -";
+  return std::nullopt;
+}
+
 constexpr std::int64_t kMaxMs = 24LL * 3600 * 1000;
 
 std::vector<ConfigField> BuildSchema() {
@@ -165,6 +186,41 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("storage", "stats_retention_days", "integer", [](Config& c) -> auto& { return c.storage.stats_retention_days; }, 1, 3660));
   fields.push_back(IntegerField<std::uint32_t>("storage", "audit_retention_days", "integer", [](Config& c) -> auto& { return c.storage.audit_retention_days; }, 1, 3660));
   fields.push_back(IntegerField<std::uint32_t>("storage", "compaction_interval_seconds", "integer", [](Config& c) -> auto& { return c.storage.compaction_interval_seconds; }, 60, 7 * 86400));
+
+  fields.push_back(StringField("org", "dir", [](Config& c) -> auto& { return c.org.dir; }, nullptr));
+
+  fields.push_back(BooleanField("auth", "require_totp", [](Config& c) -> auto& { return c.auth.require_totp; }));
+  fields.push_back(BooleanField("auth", "secure_cookie", [](Config& c) -> auto& { return c.auth.secure_cookie; }));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "max_failed_logins", "integer", [](Config& c) -> auto& { return c.auth.max_failed_logins; }, 1, 100));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "lockout_base_seconds", "integer", [](Config& c) -> auto& { return c.auth.lockout_base_seconds; }, 1, 86400));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "lockout_max_seconds", "integer", [](Config& c) -> auto& { return c.auth.lockout_max_seconds; }, 1, 7 * 86400));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "enrolment_code_ttl_hours", "integer", [](Config& c) -> auto& { return c.auth.enrolment_code_ttl_hours; }, 1, 24 * 90));
+
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "max_queue_length", "integer", [](Config& c) -> auto& { return c.helpline.max_queue_length; }, 1, 100000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "max_wait_minutes", "integer", [](Config& c) -> auto& { return c.helpline.max_wait_minutes; }, 1, 24 * 60));
+  fields.push_back(BooleanField("helpline", "offer_chats", [](Config& c) -> auto& { return c.helpline.offer_chats; }));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "offer_timeout_seconds", "integer", [](Config& c) -> auto& { return c.helpline.offer_timeout_seconds; }, 5, 600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "transfer_timeout_seconds", "integer", [](Config& c) -> auto& { return c.helpline.transfer_timeout_seconds; }, 5, 600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_resume_window_seconds", "integer", [](Config& c) -> auto& { return c.helpline.visitor_resume_window_seconds; }, 5, 3600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "counselor_resume_window_seconds", "integer", [](Config& c) -> auto& { return c.helpline.counselor_resume_window_seconds; }, 5, 3600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "position_update_interval_ms", "milliseconds", [](Config& c) -> auto& { return c.helpline.position_update_interval_ms; }, 100, 600000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "wrap_up_window_hours", "integer", [](Config& c) -> auto& { return c.helpline.wrap_up_window_hours; }, 1, 24 * 30));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "assumed_handle_minutes", "integer", [](Config& c) -> auto& { return c.helpline.assumed_handle_minutes; }, 1, 600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "service_level_target_seconds", "integer", [](Config& c) -> auto& { return c.helpline.service_level_target_seconds; }, 1, 86400));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "hello_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.helpline.hello_timeout_ms; }, 100, 600000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "max_protocol_errors", "integer", [](Config& c) -> auto& { return c.helpline.max_protocol_errors; }, 1, 1000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "control_messages_per_second", "integer", [](Config& c) -> auto& { return c.helpline.control_messages_per_second; }, 1, 10000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_frames_per_second", "integer", [](Config& c) -> auto& { return c.helpline.visitor_frames_per_second; }, 1, 100000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "counselor_frames_per_second", "integer", [](Config& c) -> auto& { return c.helpline.counselor_frames_per_second; }, 1, 100000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_connections_per_minute", "integer", [](Config& c) -> auto& { return c.helpline.visitor_connections_per_minute; }, 1, 1000000));
+  fields.push_back(StringListField("helpline", "emergency_numbers", [](Config& c) -> auto& { return c.helpline.emergency_numbers; }, CheckEmergencyNumber));
+  fields.push_back(StringListField("helpline", "wrap_up_categories", [](Config& c) -> auto& { return c.helpline.wrap_up_categories; }, CheckCode));
+  fields.push_back(StringListField("helpline", "wrap_up_outcomes", [](Config& c) -> auto& { return c.helpline.wrap_up_outcomes; }, CheckCode));
+
+  fields.push_back(IntegerField<std::uint32_t>("relay", "buffer_frames", "integer", [](Config& c) -> auto& { return c.relay.buffer_frames; }, 1, 65536));
+  fields.push_back(IntegerField<std::uint32_t>("relay", "buffer_bytes", "bytes", [](Config& c) -> auto& { return c.relay.buffer_bytes; }, 4096, 64 << 20));
+
+  fields.push_back(StringListField("widget", "partner_origins", [](Config& c) -> auto& { return c.widget.partner_origins; }, CheckOrigin));
 
   fields.push_back(BooleanField("testing", "diagnostic_endpoints", [](Config& c) -> auto& { return c.testing.diagnostic_endpoints; }));
   // clang-format on
