@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "server/app/counselor_command.h"
 #include "server/app/demo_command.h"
 #include "server/app/org_command.h"
 #include "server/app/serve_command.h"
@@ -59,7 +60,34 @@ int main(int argc, char** argv) {
       "inspect", "Counts per family, oldest and newest expiry, epoch key horizon");
   inspect_command->add_option("--config", inspect.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
 
+  haven::app::CounselorOptions counselor;
+  auto* counselor_command = app.add_subcommand("counselor", "Invite, certify and revoke counselors");
+  counselor_command->require_subcommand(1);
+  auto with_config = [&counselor](CLI::App* command) {
+    command->add_option("--config", counselor.config_path, "The server's config file")->required();
+    return command;
+  };
+  auto* invite_command = with_config(counselor_command->add_subcommand("invite", "Create an account and its enrolment code"));
+  invite_command->add_option("handle", counselor.handle, "Pseudonymous handle: a-z, 0-9 and -")->required();
+  invite_command->add_option("--name", counselor.name, "The name visitors see (default: the handle)");
+  invite_command->add_option("--role", counselor.role, "counselor or supervisor")->capture_default_str();
+  invite_command->add_option("--languages", counselor.languages, "Languages spoken, e.g. bg,en")->delimiter(',');
+  invite_command->add_option("--skills", counselor.skills, "Skills, e.g. child,adult")->delimiter(',');
+  invite_command->add_option("--max-chats", counselor.max_chats, "Chats at once")->capture_default_str();
+  auto* certify_command = with_config(counselor_command->add_subcommand("certify", "Sign an enrolled counselor's key"));
+  certify_command->add_option("handle", counselor.handle)->required();
+  certify_command->add_option("--days", counselor.days, "Validity, at most 30")->capture_default_str();
+  certify_command->add_option("--passphrase-file", counselor.passphrase_file, "The org signing key's passphrase");
+  auto* revoke_command = with_config(counselor_command->add_subcommand("revoke", "End a counselor's access at once"));
+  revoke_command->add_option("handle", counselor.handle)->required();
+  revoke_command->add_option("--passphrase-file", counselor.passphrase_file, "The org signing key's passphrase");
+  auto* list_command = with_config(counselor_command->add_subcommand("list", "List the accounts"));
+
   CLI11_PARSE(app, argc, argv);
+  if (*invite_command) return haven::app::RunCounselorInvite(counselor);
+  if (*certify_command) return haven::app::RunCounselorCertify(counselor);
+  if (*revoke_command) return haven::app::RunCounselorRevoke(counselor);
+  if (*list_command) return haven::app::RunCounselorList(counselor);
   if (*backup_create_command) return haven::app::RunBackupCreate(backup_create);
   if (*inspect_command) return haven::app::RunStorageInspect(inspect);
   if (*org_init_command) return haven::app::RunOrgInit(org_init);

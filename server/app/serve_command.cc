@@ -5,9 +5,19 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <mutex>
 
 #include "crypto/secret_bytes.h"
+#include "crypto/hash.h"
+#include "server/app/admin_channel.h"
+#include "server/app/admin_service.h"
 #include "server/app/diagnostic_endpoint.h"
+#include "server/app/org_files.h"
+#include "server/app/settings_mapping.h"
+#include "server/app/web_routes.h"
+#include "server/auth/account_service.h"
+#include "server/auth/auth_api.h"
+#include "server/helpline/helpline_service.h"
 #include "server/app/storage_commands.h"
 #include "server/config/config_loader.h"
 #include "server/log/log.h"
@@ -15,7 +25,6 @@
 #include "server/net/server.h"
 #include "server/net/static_assets.h"
 #include "server/net/worker_pool.h"
-#include "storage/maintenance_timer.h"
 #include "storage/storage_runtime.h"
 
 #ifndef HAVEN_DEFAULT_STATIC_DIR
@@ -24,7 +33,38 @@
 
 namespace haven::app {
 
-int Serve(const Config& config, bool demo) {
+namespace {
+
+core::Instant SystemNow() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+// A keyed hash of the client's address under a key that lives only in this process and
+// changes every day: enough to rate-limit one network, useless for finding anyone.
+net::AddressKeyer DailyAddressKeyer() {
+  struct State {
+    std::mutex mutex;
+    std::int64_t day = -1;
+    crypto::SecretBytes key;
+  };
+  auto state = std::make_shared<State>();
+  return [state](const std::uint8_t* address, std::size_t length) {
+    std::int64_t day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()).time_since_epoch().count();
+    std::lock_guard lock(state->mutex);
+    if (day != state->day) {
+      state->day = day;
+      state->key = crypto::SecretBytes::Random(32);
+    }
+    auto digest = crypto::KeyedHash(state->key.bytes(), crypto::ByteView(address, length));
+    net::ClientKey key{};
+    std::copy_n(digest.begin(), key.size(), key.begin());
+    return key;
+  };
+}
+
+}  // namespace
+
+int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
   if (!crypto::InitSodium()) {
     std::cerr << "haven: libsodium could not initialise\n";
     return 1;
@@ -45,6 +85,11 @@ int Serve(const Config& config, bool demo) {
   }
   storage::StorageRuntime& runtime = **storage;
   log::Info("storage.opened", {{"epoch_horizon_day", runtime.keys().horizon_day()}});
+  auto org = LoadOrgFiles(config.org.dir);
+  if (!org) {
+    std::cerr << "haven: " << org.error() << "\n";
+    return 1;
+  }
   std::string static_dir = config.http.static_dir.empty() ? HAVEN_DEFAULT_STATIC_DIR : config.http.static_dir;
   auto assets = net::StaticAssets::LoadDirectory(static_dir);
   if (!assets) {
@@ -52,37 +97,44 @@ int Serve(const Config& config, bool demo) {
     return 1;
   }
   log::Info("static.loaded", {{"files", assets->size()}});
+  auto shared_assets = std::make_shared<const net::StaticAssets>(std::move(*assets));
 
-  // Maintenance (epoch shredding, compaction) blocks for a while: it runs on a worker, one
-  // run at a time, and a run that finds the previous one still going is skipped.
-  std::atomic<bool> maintaining{false};
-  net::WorkerPool workers(config.server.worker_threads);
-  storage::MaintenanceTimer maintenance(
-      std::chrono::seconds(config.storage.compaction_interval_seconds), [&workers, &runtime, &maintaining] {
-        if (maintaining.exchange(true)) return;
-        workers.Submit([&runtime, &maintaining] {
-          auto started = std::chrono::steady_clock::now();
-          auto report = runtime.RunMaintenance();
-          auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-          if (report) {
-            log::Info("storage.maintenance", {{"shredded_days", report->shredded_days},
-                                              {"epoch_horizon_day", report->epoch_horizon},
-                                              {"disk_bytes", report->disk_bytes},
-                                              {"ms", static_cast<std::int64_t>(elapsed.count())}});
-          } else {
-            log::Warn("storage.maintenance_failed", {{"error", storage::CodeName(report.error().code)}});
-          }
-          maintaining = false;
-        });
-      });
+  // Blocking work: the pool for HTTP API calls (Argon2id) and maintenance, and one ordered
+  // thread for the helpline's storage writes (a chat's records must land in order).
+  auto workers = std::make_unique<net::WorkerPool>(config.server.worker_threads);
+  auto storage_writer = std::make_unique<net::WorkerPool>(1);
+  auth::AccountService accounts(runtime.stores(), clock, AccountPolicyFor(config));
+  auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config));
+  net::Server* server_handle = nullptr;  // set once started; jobs only run after that
+  helpline::HelplineService helpline(
+      HelplineOptionsFor(config, org->info),
+      helpline::HelplineEnvironment{SystemNow, [&storage_writer](std::function<void()> job) { storage_writer->Submit(std::move(job)); },
+                                    [&server_handle](std::function<void()> job) { server_handle->Post(std::move(job)); },
+                                    &runtime.stores()});
+  std::string org_dir = config.org.dir;
+  AdminService admin(accounts, org_dir, org->root_key, org->signing_certificate,
+                     AdminService::Hooks{
+                         [&server_handle, &helpline](const std::string& handle) {
+                           server_handle->Post([&helpline, handle] { helpline.Revoke(handle); });
+                         },
+                         [&server_handle, &helpline, org_dir](const crypto::Bytes&) {
+                           auto reloaded = LoadOrgFiles(org_dir);
+                           if (!reloaded) return log::Error("org.reload_failed");
+                           server_handle->Post([&helpline, info = reloaded->info] { helpline.UpdateOrg(info); });
+                         }});
+
   net::Router router;
-  router.ServeStatic(std::make_shared<const net::StaticAssets>(std::move(*assets)));
+  ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
+  auth_api.Register(router);
+  router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(config.websocket.allowed_origins));
+  router.HandleWebSocket("/ws/counselor", helpline.CounselorEndpoint(config.websocket.allowed_origins));
   if (config.testing.diagnostic_endpoints) {
     log::Warn("testing.diagnostic_endpoints_enabled");
     router.HandleWebSocket("/ws/diag", DiagnosticEchoEndpoint(config.websocket.allowed_origins));
   }
 
   net::Server::Options server_options;
+  server_options.address_keyer = DailyAddressKeyer();
   // Ready while storage accepts writes: a full disk takes the server out of rotation.
   server_options.ready = [&runtime] { return runtime.AcceptsWrites(); };
   auto server = net::Server::Start(config, std::move(router), std::move(server_options));
@@ -90,15 +142,57 @@ int Serve(const Config& config, bool demo) {
     std::cerr << "haven: " << server.error() << "\n";
     return 1;
   }
-  std::string url = "http://" + config.server.listen_address + ":" + std::to_string((*server)->port()) + "/";
-  std::cout << "haven listening on " << url << std::endl;
-  if (demo) {
-    std::cout << "\nHaven demo is running. Open http://localhost:" << (*server)->port()
-              << "/ in a browser.\nPress Ctrl+C to stop; the demo's data is deleted when it stops.\n"
-              << std::endl;
+  server_handle = server->get();
+  helpline.Restore();
+  server_handle->Every(std::chrono::seconds(1), [&helpline] { helpline.Tick(); });
+  // Maintenance (epoch shredding, compaction) blocks for a while: it runs on a worker, one run
+  // at a time; a run that finds the previous one still going is skipped. Once at start, then
+  // every interval.
+  std::atomic<bool> maintaining{false};
+  auto maintain = [&workers, &runtime, &maintaining] {
+    if (maintaining.exchange(true)) return;
+    workers->Submit([&runtime, &maintaining] {
+      auto started = std::chrono::steady_clock::now();
+      auto report = runtime.RunMaintenance();
+      auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      if (report) {
+        log::Info("storage.maintenance", {{"shredded_days", report->shredded_days},
+                                          {"epoch_horizon_day", report->epoch_horizon},
+                                          {"disk_bytes", report->disk_bytes},
+                                          {"ms", static_cast<std::int64_t>(elapsed.count())}});
+      } else {
+        log::Warn("storage.maintenance_failed", {{"error", storage::CodeName(report.error().code)}});
+      }
+      maintaining = false;
+    });
+  };
+  server_handle->Post(maintain);
+  server_handle->Every(std::chrono::seconds(config.storage.compaction_interval_seconds), maintain);
+  if (auto served = server_handle->ServeAdminSocket(
+          AdminSocketPath(config),
+          [&workers, &admin](std::string line, std::function<void(std::string)> reply) {
+            workers->Submit([&admin, line = std::move(line), reply = std::move(reply)] { reply(admin.Handle(line)); });
+          });
+      !served) {
+    std::cerr << "haven: " << served.error() << "\n";
+    return 1;
   }
-  int exit_code = (*server)->Run();
+
+  std::string origin = "http://" + config.server.listen_address + ":" + std::to_string(server_handle->port());
+  std::cout << "haven listening on " << origin << "/" << std::endl;
+  if (demo_notes) {
+    for (const auto& line : *demo_notes) std::cout << line << "\n";
+    if (auto snippet = EmbedSnippet(*shared_assets, "http://localhost:" + std::to_string(server_handle->port()),
+                                    org->info.fingerprint_hex)) {
+      std::cout << "\nThe embed snippet a partner site would paste:\n  " << *snippet << "\n";
+    }
+    std::cout << std::endl;
+  }
+  int exit_code = server_handle->Run();
   runtime.CancelMaintenance();  // a long compaction must not hold up the shutdown deadline
+  // Finish blocking jobs while everything they touch still exists.
+  storage_writer.reset();
+  workers.reset();
   return exit_code;
 }
 
@@ -125,7 +219,11 @@ int RunServeCommand(const ServeOptions& options) {
     std::cerr << "haven: " << kKeyDirRequired << "\n";
     return 2;
   }
-  return Serve(*config, false);
+  if (config->org.dir.empty()) {
+    std::cerr << "haven: config field org.dir: must be set for haven serve (the directory made by haven org init)\n";
+    return 2;
+  }
+  return Serve(*config);
 }
 
 }  // namespace haven::app

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "server/config/config.h"
 
@@ -15,8 +16,8 @@ struct ServeOptions {
 // Returns the process exit code.
 int RunServeCommand(const ServeOptions& options);
 
-// Runs a server with an already validated config until it is signalled to stop.
-// `announce` is printed to standard output once the port is bound.
-int Serve(const Config& config, bool demo);
+// Runs a server with an already validated config until it is signalled to stop. With
+// `demo_notes`, they are printed (after the URL) once the port is bound.
+int Serve(const Config& config, const std::vector<std::string>* demo_notes = nullptr);
 
 }  // namespace haven::app

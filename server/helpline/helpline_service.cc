@@ -390,6 +390,11 @@ void HelplineService::Tick() {
   BroadcastQueueOverview();
 }
 
+void HelplineService::UpdateOrg(OrgInfo org) {
+  options_.org = std::move(org);
+  welcome_ = WelcomeMessage(options_);
+}
+
 void HelplineService::Revoke(const std::string& handle) {
   Run(core::RemoveCounselor{handle});
   if (CounselorConnection* connection = Counselor(handle)) {

@@ -53,6 +53,8 @@ class HelplineService {
   // A revoked counselor: its chats are requeued and its connection closed with 4003.
   void Revoke(const std::string& handle);
   core::HelplineSnapshot Snapshot() const { return core_.Snapshot(now()); }
+  // New trust material (a revocation was published): clients connecting from now on get it.
+  void UpdateOrg(OrgInfo org);
 
   const HelplineOptions& options() const { return options_; }
   core::Instant now() const { return environment_.now(); }

@@ -30,8 +30,10 @@ std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
   return HttpResponse::Text(400, "malformed request: " + ec.message());
 }
 
-HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request) {
+HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request,
+                            const std::vector<std::pair<std::string, std::string>>* extra_headers) {
   HttpResponse response;
+  if (extra_headers) response.headers = *extra_headers;
   response.content_type = asset.content_type;
   response.headers.emplace_back("ETag", asset.etag);
   response.headers.emplace_back("Cache-Control", asset.immutable ? kCacheImmutable : kCacheRevalidate);
@@ -128,7 +130,7 @@ Task<void> HttpSession::Run() {
     HttpResponse response;
     switch (match.kind) {
       case RouteMatch::Kind::kHttp: response = co_await Call(*match.http, view); break;
-      case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view); break;
+      case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view, match.static_headers); break;
       case RouteMatch::Kind::kWebSocket:
         response = HttpResponse::Text(426, "WebSocket upgrade required");
         response.headers.emplace_back("Upgrade", "websocket");

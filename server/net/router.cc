@@ -21,6 +21,10 @@ void Router::HandleWebSocket(std::string path, WebSocketEndpoint endpoint) {
 
 void Router::ServeStatic(std::shared_ptr<const StaticAssets> assets) { assets_ = std::move(assets); }
 
+void Router::SetStaticHeaders(std::string prefix, std::vector<std::pair<std::string, std::string>> headers) {
+  static_headers_.emplace_back(std::move(prefix), std::move(headers));
+}
+
 RouteMatch Router::Match(HttpMethod method, std::string_view path) const {
   RouteMatch match;
   if (auto it = http_.find(path); it != http_.end()) {
@@ -52,6 +56,12 @@ RouteMatch Router::Match(HttpMethod method, std::string_view path) const {
       if (method == HttpMethod::kGet || method == HttpMethod::kHead) {
         match.kind = RouteMatch::Kind::kStatic;
         match.asset = asset;
+        for (const auto& [prefix, headers] : static_headers_) {
+          if (path.starts_with(prefix)) {
+            match.static_headers = &headers;
+            break;
+          }
+        }
       } else {
         match.kind = RouteMatch::Kind::kMethodNotAllowed;
         match.allow = "GET, HEAD";

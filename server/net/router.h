@@ -27,6 +27,7 @@ struct RouteMatch {
   const AsyncHttpHandler* http = nullptr;
   const WebSocketEndpoint* websocket = nullptr;
   const StaticAsset* asset = nullptr;
+  const std::vector<std::pair<std::string, std::string>>* static_headers = nullptr;  // kStatic: overrides
   std::string allow;  // for kMethodNotAllowed: "GET, HEAD"
 };
 
@@ -38,6 +39,10 @@ class Router {
   // A WebSocket endpoint answers GET with an Upgrade; a plain GET gets 426.
   void HandleWebSocket(std::string path, WebSocketEndpoint endpoint);
   void ServeStatic(std::shared_ptr<const StaticAssets> assets);
+  // Headers for static files whose URL path starts with `prefix` (first match wins), replacing
+  // the defaults of the same name, e.g. a page's own Content-Security-Policy.
+  void SetStaticHeaders(std::string prefix, std::vector<std::pair<std::string, std::string>> headers);
+  const StaticAssets* assets() const { return assets_.get(); }
 
   RouteMatch Match(HttpMethod method, std::string_view path) const;
 
@@ -49,6 +54,7 @@ class Router {
   std::map<std::string, Route, std::less<>> http_;
   std::map<std::string, WebSocketEndpoint, std::less<>> websocket_;
   std::shared_ptr<const StaticAssets> assets_;
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> static_headers_;
 };
 
 }  // namespace haven::net

@@ -33,7 +33,8 @@ class Helpline {
   const fs::path& dir() const { return dir_.path(); }
   void WriteConfig(const std::string& key_dir) const {
     std::ofstream(config()) << "[server]\nport = 0\ndata_dir = \"" << data().string() << "\"\n"
-                            << "[storage]\nkey_dir = \"" << key_dir << "\"\n";
+                            << "[storage]\nkey_dir = \"" << key_dir << "\"\n"
+                            << "[org]\ndir = \"" << (dir_.path() / "org").string() << "\"\n";
   }
   // Writes one account and one waiting conversation, both named with the canary.
   void Populate() const {

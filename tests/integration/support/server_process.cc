@@ -5,7 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
+
+#include "crypto/certificate.h"
+#include "crypto/key_file.h"
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -25,6 +29,55 @@ std::string ReadFile(const fs::path& path) {
   return text.str();
 }
 
+namespace {
+
+// One org per test binary, made with the cheapest key-file parameters Haven accepts: tests
+// need a real trust chain, not a slow one.
+const TestOrg& SharedOrg() {
+  static const TestOrg org = [] {
+    crypto::InitSodium();
+    TestOrg made;
+    std::string pattern = (fs::temp_directory_path() / "haven-it-org-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    made.dir = pattern;
+    made.signing_passphrase = "test signing passphrase";
+    crypto::SigningKey root = crypto::SigningKey::Generate();
+    crypto::SigningKey signing = crypto::SigningKey::Generate();
+    auto now = static_cast<std::uint64_t>(std::time(nullptr));
+    crypto::CertificateFields fields{crypto::CertificateRole::kOrgSigning, signing.public_key(), {}, now - 3600,
+                                     now + 300 * 86400, "org-signing", "Test Helpline"};
+    fields.serial.fill(1);
+    auto certificate = crypto::IssueCertificate(fields, root);
+    auto root_file = crypto::EncodeKeyFile(crypto::KeyFileKind::kOrgRoot, root, "test root passphrase", crypto::kMinimumParams);
+    auto signing_file =
+        crypto::EncodeKeyFile(crypto::KeyFileKind::kOrgSigning, signing, made.signing_passphrase, crypto::kMinimumParams);
+    std::ofstream(made.dir / "org-root.key", std::ios::binary).write(reinterpret_cast<const char*>(root_file->data()),
+                                                                     static_cast<std::streamsize>(root_file->size()));
+    std::ofstream(made.dir / "org-signing.key", std::ios::binary)
+        .write(reinterpret_cast<const char*>(signing_file->data()), static_cast<std::streamsize>(signing_file->size()));
+    std::ofstream(made.dir / "org-signing.cert", std::ios::binary)
+        .write(reinterpret_cast<const char*>(certificate->encoded.data()),
+               static_cast<std::streamsize>(certificate->encoded.size()));
+    std::ofstream(made.dir / "signing-passphrase") << made.signing_passphrase << "\n";
+    made.root_key = root.public_key();
+    made.signing_certificate = certificate->encoded;
+    // Removed when the test binary exits.
+    static struct Cleanup {
+      fs::path dir;
+      ~Cleanup() {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+      }
+    } cleanup{made.dir};
+    return made;
+  }();
+  return org;
+}
+
+}  // namespace
+
+const TestOrg& ServerProcess::org() const { return SharedOrg(); }
+
 ServerProcess::ServerProcess(Settings settings) {
   std::string pattern = (fs::temp_directory_path() / "haven-it-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
@@ -37,6 +90,7 @@ ServerProcess::ServerProcess(Settings settings) {
       {"server.port", "0"},
       {"server.data_dir", "\"" + (dir_ / "data").string() + "\""},
       {"storage.key_dir", "\"" + (dir_ / "keys").string() + "\""},
+      {"org.dir", "\"" + SharedOrg().dir.string() + "\""},
       {"server.shutdown_deadline_ms", "3000"},
       {"http.static_dir", "\"" + (dir_ / "web").string() + "\""},
       {"websocket.allowed_origins", "[\"" + std::string(kTestOrigin) + "\"]"},

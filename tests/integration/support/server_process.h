@@ -11,9 +11,21 @@
 #include <optional>
 #include <string>
 
+#include "crypto/bytes.h"
+#include "crypto/signing_key.h"
+
 namespace haven::testing {
 
 inline constexpr std::string_view kTestOrigin = "http://haven.test";
+
+// The organisation the test servers run for: its directory (org.dir) and what tests need to
+// verify or certify against it.
+struct TestOrg {
+  std::filesystem::path dir;
+  std::string signing_passphrase;  // also in dir/signing-passphrase, for --passphrase-file
+  crypto::PublicKey root_key{};
+  crypto::Bytes signing_certificate;
+};
 
 class ServerProcess {
  public:
@@ -27,6 +39,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  const TestOrg& org() const;
+  std::filesystem::path config_path() const { return dir_ / "haven.toml"; }
   const std::filesystem::path& dir() const { return dir_; }
 
   void Signal(int signal_number);

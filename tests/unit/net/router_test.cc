@@ -57,6 +57,16 @@ TEST(Router, StaticAssetsAnswerGetAndHead) {
   EXPECT_EQ(router.Match(HttpMethod::kGet, "/missing.html").kind, RouteMatch::Kind::kNotFound);
 }
 
+TEST(Router, StaticHeadersApplyByPrefix) {
+  Router router;
+  router.ServeStatic(OneAsset());
+  router.SetStaticHeaders("/index", {{"Content-Security-Policy", "frame-ancestors 'self'"}});
+  auto match = router.Match(HttpMethod::kGet, "/index.html");
+  ASSERT_NE(match.static_headers, nullptr);
+  EXPECT_EQ(match.static_headers->front().second, "frame-ancestors 'self'");
+  EXPECT_EQ(router.Match(HttpMethod::kGet, "/").static_headers, nullptr);
+}
+
 TEST(Router, HttpRoutesWinOverStaticFiles) {
   Router router;
   router.ServeStatic(OneAsset());

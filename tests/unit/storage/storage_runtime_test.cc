@@ -5,7 +5,6 @@
 #include <atomic>
 
 #include "storage/inventory.h"
-#include "storage/maintenance_timer.h"
 #include "tests/unit/storage/temp_dir.h"
 
 namespace haven::storage {
@@ -117,17 +116,6 @@ TEST_F(StorageRuntimeTest, InventoryCountsFromHeadersAlone) {
   EXPECT_EQ(sessions.expired, 1u);
   EXPECT_EQ(sessions.oldest_expiry, kStart + 43200);
   EXPECT_EQ((*inventory)[3].unreadable, 1u);
-}
-
-TEST(MaintenanceTimer, RunsAtOnceThenEveryIntervalAndStopsPromptly) {
-  std::atomic<int> runs{0};
-  auto start = std::chrono::steady_clock::now();
-  {
-    MaintenanceTimer timer(std::chrono::seconds(3600), [&] { ++runs; });
-    while (runs.load() == 0) std::this_thread::yield();
-  }
-  EXPECT_EQ(runs.load(), 1);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 }  // namespace

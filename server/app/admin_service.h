@@ -1,0 +1,49 @@
+// The administrator's commands, executed where the accounts live. `haven counselor ...`
+// sends one JSON line to a running server's admin socket, or, when no server runs, executes
+// it in-process over the storage it opens itself: the same code either way.
+//
+//   {"command":"invite", "handle", "name", "role", "languages":[], "skills":[], "max_chats"} -> {"code"}
+//   {"command":"account", "handle"}            -> {"handle","name","status","identity_public_key","certificate"}
+//   {"command":"store_certificate", "handle", "certificate"}
+//   {"command":"revocations"}                  -> {"serials":[...]}   (the current list, to extend)
+//   {"command":"revoke", "handle", "revocation_list"}
+//   {"command":"list"}                         -> {"accounts":[{"handle","name","role","status","certified_until"}]}
+//
+// Replies are {"ok":true, ...} or {"ok":false, "error":CODE, "message":SENTENCE}. The socket
+// is mode 0600 in the data directory: whoever can use it could read the data anyway.
+//
+// Blocking (storage, files): run Handle on a worker thread.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "crypto/bytes.h"
+#include "crypto/signing_key.h"
+#include "server/auth/account_service.h"
+
+namespace haven::app {
+
+class AdminService {
+ public:
+  struct Hooks {
+    std::function<void(const std::string& handle)> revoked;               // end its connection, requeue its chats
+    std::function<void(const crypto::Bytes& list)> revocations_published;  // serve the new list to widgets
+  };
+
+  AdminService(auth::AccountService& accounts, std::filesystem::path org_dir, crypto::PublicKey root_key,
+               crypto::Bytes signing_certificate, Hooks hooks = {});
+
+  std::string Handle(std::string_view request_line);
+
+ private:
+  auth::AccountService& accounts_;
+  std::filesystem::path org_dir_;
+  crypto::PublicKey root_key_;
+  crypto::Bytes signing_certificate_;
+  Hooks hooks_;
+};
+
+}  // namespace haven::app
