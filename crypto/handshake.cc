@@ -132,7 +132,7 @@ Result<VisitorSession> VisitorHandshake::ReceiveAccept(ByteView accept_bytes, co
   if (accept->chat_id != chat_id_ || accept->leg != leg_) return Fail(ErrorCode::kWrongChat);
   auto chain = VerifyChain(trust, accept->signing_certificate, accept->counselor_certificate, now_seconds);
   if (!chain) return std::unexpected(chain.error());
-  if (leg_ > 0 && !std::ranges::equal(accept->counselor_certificate, authorised_certificate_)) {
+  if (leg_ > 0 && !any_counselor_ && !std::ranges::equal(accept->counselor_certificate, authorised_certificate_)) {
     return Fail(ErrorCode::kUnauthorizedTransfer);
   }
   TranscriptHash transcript_hash =

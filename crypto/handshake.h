@@ -51,6 +51,10 @@ class VisitorHandshake {
                                              ByteView kx_seed, Bytes authorised_certificate = {});
 
   const Bytes& offer() const { return offer_; }
+  // After a requeue (the previous counselor was lost, docs/protocol.md 11.2) no one could
+  // authorise the next counselor: any certificate that chains to the org is accepted for this
+  // leg, and the caller must show the visitor who is now answering.
+  void AcceptAnyCounselor() { any_counselor_ = true; }
 
   // Steps 1-5 of 5.3. On success the handshake's secrets are wiped and the session returned.
   Result<VisitorSession> ReceiveAccept(ByteView accept, const TrustAnchor& trust, std::uint64_t now_seconds,
@@ -64,6 +68,7 @@ class VisitorHandshake {
   std::array<std::uint8_t, 32> public_key_{};
   SecretBytes secret_key_;
   Bytes authorised_certificate_;
+  bool any_counselor_ = false;
   Bytes offer_;
 };
 

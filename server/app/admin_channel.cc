@@ -16,12 +16,33 @@
 namespace haven::app {
 namespace {
 
+// Connects to a Unix socket at `path`; -1 when nothing listens there.
+int ConnectTo(const std::string& path) {
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) return -1;
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// The server answers one line per connection: each call connects anew.
 class SocketChannel final : public AdminChannel {
  public:
-  explicit SocketChannel(int fd) : fd_(fd) {}
-  ~SocketChannel() override { ::close(fd_); }
+  explicit SocketChannel(std::string path) : path_(std::move(path)) {}
 
   std::expected<std::string, std::string> Call(const std::string& request) override {
+    fd_ = ConnectTo(path_);
+    if (fd_ < 0) return std::unexpected("the server's admin socket is gone");
+    struct CloseAtEnd {
+      int fd;
+      ~CloseAtEnd() { ::close(fd); }
+    } close_at_end{fd_};
     std::string line = request + "\n";
     for (std::size_t sent = 0; sent < line.size();) {
       ssize_t n = ::send(fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
@@ -47,7 +68,8 @@ class SocketChannel final : public AdminChannel {
   }
 
  private:
-  int fd_;
+  std::string path_;
+  int fd_ = -1;
 };
 
 // No server is running: open what it would have opened, and do the work here.
@@ -82,16 +104,10 @@ std::string AdminSocketPath(const Config& config) { return config.server.data_di
 
 std::expected<std::unique_ptr<AdminChannel>, std::string> AdminChannel::Open(const Config& config) {
   std::string path = AdminSocketPath(config);
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd >= 0 && path.size() < sizeof(sockaddr_un::sun_path)) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
-      return std::unique_ptr<AdminChannel>(new SocketChannel(fd));
-    }
+  if (int probe = ConnectTo(path); probe >= 0) {
+    ::close(probe);
+    return std::unique_ptr<AdminChannel>(new SocketChannel(path));
   }
-  if (fd >= 0) ::close(fd);
   auto local = InProcessChannel::Open(config);
   if (!local) return std::unexpected(local.error());
   return std::unique_ptr<AdminChannel>(std::move(*local));

@@ -147,9 +147,11 @@ int RunCounselorCertify(const CounselorOptions& options) {
   fields.role = crypto::CertificateRole::kCounselor;
   std::copy(public_key->begin(), public_key->end(), fields.subject_key.begin());
   randombytes_buf(fields.serial.data(), fields.serial.size());
+  // Back-dated a minute for clocks slightly behind; the whole period stays within --days, and
+  // the certificate may not outlive the signing certificate above it (docs/protocol.md 3.4).
   fields.not_before = NowSeconds() - 60;
-  // A counselor certificate may not outlive the signing certificate above it.
-  fields.not_after = std::min(NowSeconds() + static_cast<std::uint64_t>(options.days) * 86400, signing->fields.not_after);
+  fields.not_after = std::min(fields.not_before + static_cast<std::uint64_t>(options.days) * 86400,
+                              signing->fields.not_after);
   fields.handle = options.handle;
   fields.name = std::string(account->at("name").as_string());
   auto certificate = crypto::IssueCertificate(fields, *signing_key);

@@ -109,11 +109,16 @@ ServerProcess::ServerProcess(Settings settings) {
   }
   config.close();
 
+  Launch();
+}
+
+void ServerProcess::Launch() {
+  exit_status_.reset();
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    int out = ::open((dir_ / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open((dir_ / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int out = ::open((dir_ / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    int err = ::open((dir_ / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(out, 1);
     ::dup2(err, 2);
     std::string config_path = (dir_ / "haven.toml").string();
@@ -125,6 +130,7 @@ ServerProcess::ServerProcess(Settings settings) {
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch match;
     std::string out = StandardOutput();
+    if (auto restart = out.rfind("--- restart ---"); restart != std::string::npos) out = out.substr(restart);
     if (std::regex_search(out, match, kListening)) {
       port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
       return;
@@ -137,8 +143,21 @@ ServerProcess::ServerProcess(Settings settings) {
     ::kill(pid_, SIGKILL);
     WaitForExit(std::chrono::seconds(5));
   }
-  fs::remove_all(dir_);
   throw std::runtime_error("haven serve did not start: " + err);
+}
+
+void ServerProcess::Restart(int signal_number) {
+  if (!exit_status_) {
+    ::kill(pid_, signal_number);
+    WaitForExit(std::chrono::seconds(10));
+  }
+  // The same port, so clients can come back to where they were.
+  std::string config = ReadFile(dir_ / "haven.toml");
+  auto at = config.find("port = 0\n");
+  if (at != std::string::npos) config.replace(at, 9, "port = " + std::to_string(port_) + "\n");
+  std::ofstream(dir_ / "haven.toml") << config;
+  std::ofstream(dir_ / "stdout.txt", std::ios::app) << "--- restart ---\n";
+  Launch();
 }
 
 ServerProcess::~ServerProcess() {

@@ -44,6 +44,9 @@ class ServerProcess {
   const std::filesystem::path& dir() const { return dir_; }
 
   void Signal(int signal_number);
+  // Stops the server with `signal_number` (SIGKILL: a crash) and starts it again on the same
+  // port, config and data.
+  void Restart(int signal_number);
   // The exit status once the process has exited within `timeout`.
   std::optional<int> WaitForExit(std::chrono::milliseconds timeout);
 
@@ -53,6 +56,7 @@ class ServerProcess {
   std::string AllFileBytes() const;
 
  private:
+  void Launch();
   std::filesystem::path dir_;
   int pid_ = -1;
   std::uint16_t port_ = 0;

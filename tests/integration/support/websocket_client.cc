@@ -22,6 +22,9 @@ struct WebSocketClient::Impl {
   bool timed_out = false;
   bool ended = false;
   std::optional<std::uint16_t> close_code;
+  // A read that outlives Read()'s timeout stays pending; its result is picked up later.
+  bool reading = false;
+  std::optional<beast::error_code> read_result;
 
   // Runs the io_context until `done` or the deadline; on timeout the socket is closed.
   bool RunUntil(const bool& done, std::chrono::milliseconds timeout) {
@@ -66,24 +69,48 @@ std::string WebSocketClient::handshake_header(std::string_view name) const {
 }
 
 bool WebSocketClient::Send(std::string_view data, bool binary) {
+  if (impl_->ended) return false;
   impl_->ws.binary(binary);
   bool done = false, ok = false;
   impl_->ws.async_write(asio::buffer(data.data(), data.size()), [&](beast::error_code ec, std::size_t) {
     ok = !ec;
     done = true;
   });
-  return impl_->RunUntil(done, std::chrono::seconds(5)) && ok;
+  impl_->io.restart();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!done && std::chrono::steady_clock::now() < deadline) impl_->io.run_one_until(deadline);
+  return done && ok;
+}
+
+void WebSocketClient::Abort() {
+  beast::error_code ignored;
+  beast::get_lowest_layer(impl_->ws).shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(impl_->ws).close(ignored);
+  impl_->ended = true;
 }
 
 std::optional<WsMessage> WebSocketClient::Read(std::chrono::milliseconds timeout) {
   if (impl_->ended) return std::nullopt;
-  bool done = false;
-  beast::error_code result;
-  impl_->ws.async_read(impl_->buffer, [&](beast::error_code ec, std::size_t) {
-    result = ec;
-    done = true;
-  });
-  if (!impl_->RunUntil(done, timeout)) return std::nullopt;
+  if (!impl_->reading && !impl_->read_result) {
+    impl_->reading = true;
+    impl_->ws.async_read(impl_->buffer, [impl = impl_.get()](beast::error_code ec, std::size_t) {
+      impl->reading = false;
+      impl->read_result = ec;
+    });
+  }
+  if (!impl_->read_result) {
+    impl_->io.restart();
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!impl_->read_result && std::chrono::steady_clock::now() < deadline) {
+      impl_->io.run_one_until(deadline);
+    }
+  }
+  if (!impl_->read_result) {
+    impl_->timed_out = true;  // the read stays pending for the next call
+    return std::nullopt;
+  }
+  beast::error_code result = *impl_->read_result;
+  impl_->read_result.reset();
   if (result) {
     impl_->ended = true;
     if (result == websocket::error::closed) impl_->close_code = impl_->ws.reason().code;

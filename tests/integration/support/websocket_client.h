@@ -29,6 +29,8 @@ class WebSocketClient {
   std::string handshake_header(std::string_view name) const;
 
   bool Send(std::string_view data, bool binary = false);
+  // Drops the TCP connection without a close frame, as a failing network would.
+  void Abort();
   // The next message; nullopt when the connection closed (see close_code()) or on timeout.
   std::optional<WsMessage> Read(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // The code of the server's close frame, once one arrived.

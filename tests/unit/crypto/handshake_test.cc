@@ -154,6 +154,21 @@ TEST(Handshake, LaterLegWithoutAuthorisationIsRefused) {
   EXPECT_EQ(result.error().code, ErrorCode::kUnauthorizedTransfer);
 }
 
+TEST(Handshake, AfterARequeueAnyCounselorOfTheOrgIsAccepted) {
+  TestOrg org, other;
+  auto counselor = org.Counselor("c-5");
+  auto visitor = VisitorHandshake::Start(ChatIdOf(1), 2);
+  visitor.AcceptAnyCounselor();
+  auto session = CounselorSession::Accept(visitor.offer(), ChatIdOf(1), 2, org.Credentials(counselor), kNowMs);
+  EXPECT_TRUE(visitor.ReceiveAccept(session->accept(), org.Trust(), kNow, kNowMs));
+  // Still only the org's counselors.
+  auto stranger = other.Counselor("c-6");
+  auto again = VisitorHandshake::Start(ChatIdOf(1), 2);
+  again.AcceptAnyCounselor();
+  auto impostor = CounselorSession::Accept(again.offer(), ChatIdOf(1), 2, other.Credentials(stranger), kNowMs);
+  EXPECT_EQ(again.ReceiveAccept(impostor->accept(), org.Trust(), kNow, kNowMs).error().code, ErrorCode::kUntrustedRoot);
+}
+
 TEST(Handshake, MalformedHandshakeMessagesAreRejected) {
   TestOrg org;
   auto counselor = org.Counselor("c-1");

@@ -1,0 +1,156 @@
+// Scripted visitors and counselors for integration tests: they speak the real protocol
+// (control JSON, envelopes, Haven-E2E) to the real server over real sockets, using the C++
+// client (client/chat_party.h). A counselor is enrolled through the real flow: `haven
+// counselor invite`, the enrolment API with an Argon2id login key and a TOTP code, `haven
+// counselor certify`, then a login and a ticket.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/chat_party.h"
+#include "tests/integration/support/http_client.h"
+#include "tests/integration/support/server_process.h"
+#include "tests/integration/support/websocket_client.h"
+
+namespace haven::testing {
+
+using std::chrono::milliseconds;
+
+std::uint64_t NowSeconds();
+std::uint64_t NowMs();
+core::ChatId ChatFromHex(std::string_view hex);
+
+// A JSON POST to the server's API; the reply's status, headers and parsed body.
+struct ApiReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;
+  boost::json::object body;
+};
+ApiReply PostJson(std::uint16_t port, std::string_view path, const boost::json::object& body,
+                  const std::string& cookie = "", const std::string& origin = std::string(kTestOrigin));
+
+// Anything that reads its socket when asked: tests pump several parties in turn.
+class Bot {
+ public:
+  virtual ~Bot() = default;
+  // Handles at most one message, waiting at most `wait` for it.
+  virtual void PumpOnce(milliseconds wait) = 0;
+};
+
+// Pumps every bot in turn until `done()`; false on timeout. Use it whenever the condition
+// needs more than one party to act (a handshake needs both).
+bool PumpUntil(const std::function<bool()>& done, std::initializer_list<Bot*> bots,
+               milliseconds timeout = milliseconds(10000));
+
+class VisitorBot : public Bot {
+ public:
+  explicit VisitorBot(ServerProcess& server, const std::string& source_address = "127.0.0.1");
+
+  // Sends join; true once `joined` arrived (false when refused: see refused()).
+  bool Join(const std::string& language = "bg", const std::string& age_band = "", const std::string& in_danger = "");
+  // Handles what arrives until `done()` or the timeout; false on timeout.
+  bool Until(const std::function<bool()>& done, milliseconds timeout = milliseconds(10000));
+  void PumpOnce(milliseconds wait) override;
+  bool Say(const std::string& text);  // queued locally until the session exists
+  void Leave();
+  // Network drop: the socket goes away without a goodbye. Resume() reconnects and resumes.
+  void Drop();
+  bool Resume();
+
+  const std::string& chat() const { return chat_; }
+  const std::vector<std::string>& heard() const { return heard_; }
+  const std::vector<boost::json::object>& control() const { return control_; }
+  std::optional<std::string> refused() const { return refused_; }
+  std::optional<std::string> ended() const { return ended_; }
+  std::optional<std::size_t> position() const { return position_; }
+  bool verified() const { return verified_; }
+  std::optional<std::uint16_t> authorised_leg() const {
+    return authorised_ ? std::optional<std::uint16_t>(authorised_->next_leg) : std::nullopt;
+  }
+  std::string counselor_name() const { return counselor_name_; }
+  std::optional<crypto::ErrorCode> e2e_error() const { return e2e_error_; }
+  WebSocketClient& socket() { return *socket_; }
+  bool closed() const { return socket_->ended(); }
+
+ private:
+  void Handle(const WsMessage& message);
+  void Flush();
+
+  ServerProcess& server_;
+  std::string source_;
+  std::unique_ptr<WebSocketClient> socket_;
+  crypto::TrustAnchor trust_;
+  std::string chat_, token_;
+  std::unique_ptr<client::VisitorParty> party_;
+  std::vector<std::string> pending_texts_;
+  std::vector<std::string> heard_;
+  std::vector<boost::json::object> control_;
+  std::optional<std::string> refused_, ended_;
+  std::optional<std::size_t> position_;
+  std::optional<crypto::TransferMessage> authorised_;
+  bool verified_ = false;
+  std::string counselor_name_;
+  std::optional<crypto::ErrorCode> e2e_error_;
+};
+
+struct CounselorAccount {
+  std::string handle;
+  std::string passphrase;
+  crypto::Bytes totp_secret;
+  std::uint64_t last_totp_step = 0;
+  crypto::Bytes certificate;
+  std::unique_ptr<crypto::SigningKey> identity;
+};
+
+// Invites, enrols and certifies a counselor on `server` through the real commands and API.
+std::unique_ptr<CounselorAccount> EnrolCounselor(ServerProcess& server, const std::string& handle,
+                                                 const std::string& role = "counselor", int max_chats = 2);
+// The next TOTP code the server will accept for `account`.
+std::string NextTotp(CounselorAccount& account);
+
+class CounselorBot : public Bot {
+ public:
+  CounselorBot(ServerProcess& server, CounselorAccount& account);
+  bool connected() const { return ready_; }
+
+  void Send(const boost::json::object& message);
+  void SendRaw(const std::string& bytes, bool binary) { socket_->Send(bytes, binary); }
+  bool Until(const std::function<bool()>& done, milliseconds timeout = milliseconds(10000));
+  void PumpOnce(milliseconds wait) override;
+  void Duty(const std::string& state) { Send({{"type", "duty"}, {"state", state}}); }
+  bool Say(const std::string& chat, const std::string& text);
+  void End(const std::string& chat);
+  bool AuthoriseTransfer(const std::string& chat, const crypto::Bytes& certificate);
+  void Drop();
+  bool Reconnect();
+
+  // Per chat: what the visitor said, and whether the encrypted session is up.
+  std::map<std::string, std::vector<std::string>> heard;
+  std::vector<boost::json::object> control;
+  std::optional<boost::json::object> LastOf(std::string_view type) const;
+  std::size_t CountOf(std::string_view type) const;
+  bool ready_for(const std::string& chat);
+  std::optional<int> close_code() const { return socket_->close_code(); }
+
+ private:
+  void Handle(const WsMessage& message);
+  bool Connect();
+
+  ServerProcess& server_;
+  CounselorAccount& account_;
+  std::unique_ptr<WebSocketClient> socket_;
+  std::string cookie_;
+  crypto::Bytes signing_certificate_;
+  std::map<std::string, std::unique_ptr<client::CounselorParty>> chats_;
+  bool ready_ = false;
+};
+
+}  // namespace haven::testing
