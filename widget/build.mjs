@@ -2,17 +2,52 @@
 //
 //   node build.mjs [--outdir DIR] [TARGET ...]
 //
-// With no TARGET every target is built. Each target is one entry in `kTargets` below: add the
-// widget and console app bundles there, next to the test bundles. --outdir overrides where the
-// target writes (default: the target's own directory under widget/).
+// With no TARGET the unit test targets (test, vectors) are built; `web` and `browser-test` only when named.
+// --outdir overrides where the target writes (default: the target's own directory under widget/).
+//
+//   web      the static site Haven serves (default DIR: widget/dist/web):
+//              DIR/assets/<name>.<hash>.{js,css}   content-addressed bundles (served immutable)
+//              DIR/widget/frame.html              the visitor iframe
+//              DIR/index.html                     the demo partner page embedding the loader
+//              DIR/embed.json                     {"loader": "/assets/loader.<hash>.js", "integrity": "sha384-…"}
+//              + every other file of widget/static/, copied
+//            HTML files under static/ are templates: @@NAME@@ markers are filled in here; the one
+//            runtime placeholder {{HAVEN_ORG_FINGERPRINT}} is left for the server. Prints the gzip
+//            size of every bundle and fails when a budget (kBudgets) is exceeded or a bundle
+//            mentions a browser storage or history API (kForbidden).
+//   test     every test/**/*.test.ts but test/browser/ as DIR/<same path>.test.mjs (default DIR: widget/dist-test)
+//   browser-test  test/browser/*.test.ts as DIR/browser/*.test.mjs (Playwright; see README)
+//   vectors  the §15 vector tool as DIR/tools/vectors.mjs
 
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const kRoot = dirname(fileURLToPath(import.meta.url));
 const kDefaultTestOutdir = join(kRoot, 'dist-test');
+const kDefaultWebOutdir = join(kRoot, 'dist', 'web');
+
+/** gzip byte budgets (ARCHITECTURE §4): the loader, and the frame app without libsodium. */
+const kBudgets = { loader: 5 * 1024, frame: 60 * 1024 };
+
+/**
+ * What no bundle of ours may mention (ARCHITECTURE §4: no cookies, storage APIs, service workers
+ * or history entries). libsodium's chunk is checked too.
+ */
+const kForbidden = [
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'document.cookie',
+  'serviceWorker',
+  'caches.open',
+  'pushState',
+  'replaceState',
+  'openDatabase',
+];
 
 // Node bundles are ES modules; libsodium's wasm loader is plain JS, so nothing needs `require`.
 const kNodeBundle = {
@@ -23,6 +58,8 @@ const kNodeBundle = {
   outExtension: { '.js': '.mjs' },
   sourcemap: 'inline',
   logLevel: 'warning',
+  // The browser tests drive Chromium through these; they stay ordinary node_modules imports.
+  external: ['playwright-core', '@axe-core/playwright'],
 };
 
 /** Files under `dir` (relative to the widget root) whose name ends with `suffix`, sorted. */
@@ -34,10 +71,17 @@ function filesEndingWith(dir, suffix) {
 }
 
 const kTargets = {
-  // Every test/**/*.test.ts becomes DIR/<same path>.test.mjs, run by `node --test`.
+  // Every test/**/*.test.ts but the browser tests becomes DIR/<same path>.test.mjs, run by `node --test`.
   test: (outdir) => ({
     ...kNodeBundle,
-    entryPoints: filesEndingWith('test', '.test.ts'),
+    entryPoints: filesEndingWith('test', '.test.ts').filter((path) => !path.startsWith(join('test', 'browser'))),
+    outbase: join(kRoot, 'test'),
+    outdir: outdir ?? kDefaultTestOutdir,
+  }),
+  // test/browser/*.test.ts (Playwright against a running Haven): DIR/browser/*.test.mjs.
+  'browser-test': (outdir) => ({
+    ...kNodeBundle,
+    entryPoints: filesEndingWith(join('test', 'browser'), '.test.ts'),
     outbase: join(kRoot, 'test'),
     outdir: outdir ?? kDefaultTestOutdir,
   }),
@@ -50,6 +94,137 @@ const kTargets = {
   }),
 };
 
+const kNodeTargets = ['test', 'vectors'];
+
+function sha384(bytes) {
+  return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+}
+
+function gzipSize(bytes) {
+  return gzipSync(bytes, { level: 9 }).length;
+}
+
+function kilobytes(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/** esbuild's outputs, written under `outdir`, as {url, bytes, inputs}. */
+function collectOutputs(result, outdir) {
+  return result.outputFiles.map((file) => {
+    const path = relative(outdir, file.path).split('\\').join('/');
+    const meta = result.metafile.outputs[relative(kRoot, file.path).split('\\').join('/')];
+    return { path, url: `/${path}`, bytes: file.contents, inputs: Object.keys(meta?.inputs ?? {}) };
+  });
+}
+
+const kBrowserBundle = {
+  bundle: true,
+  platform: 'browser',
+  minify: true,
+  write: false,
+  metafile: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  charset: 'utf8',
+};
+
+async function buildWeb(outdirArgument) {
+  const outdir = outdirArgument ?? kDefaultWebOutdir;
+  const assets = join(outdir, 'assets');
+  // Only assets/ is emptied (stale hashed bundles); the rest of DIR is overwritten file by file.
+  rmSync(assets, { recursive: true, force: true });
+  mkdirSync(assets, { recursive: true });
+
+  const loaderResult = await esbuild.build({
+    ...kBrowserBundle,
+    entryPoints: [{ in: 'src/loader/loader.ts', out: 'loader' }],
+    format: 'iife',
+    target: ['es2019'],
+    outdir: assets,
+    entryNames: '[name].[hash]',
+  });
+  const frameResult = await esbuild.build({
+    ...kBrowserBundle,
+    entryPoints: [
+      { in: 'src/visitor/main.ts', out: 'frame' },
+      { in: 'src/visitor/frame.css', out: 'frame' },
+    ],
+    format: 'esm',
+    splitting: true,
+    target: ['es2020'],
+    outdir: assets,
+    entryNames: '[name].[hash]',
+    chunkNames: 'chunk.[hash]',
+  });
+
+  const loaderOutputs = collectOutputs(loaderResult, outdir);
+  const frameOutputs = collectOutputs(frameResult, outdir);
+  for (const output of [...loaderOutputs, ...frameOutputs]) writeFileSync(join(outdir, output.path), output.bytes);
+
+  const isSodium = (output) => output.inputs.some((input) => input.includes('node_modules/libsodium'));
+  const loader = loaderOutputs.find((output) => output.path.endsWith('.js'));
+  const frameScript = frameOutputs.find((output) => /^assets\/frame\.[^/]+\.js$/.test(output.path));
+  const frameStyle = frameOutputs.find((output) => /^assets\/frame\.[^/]+\.css$/.test(output.path));
+  if (!loader || !frameScript || !frameStyle) throw new Error('web: a bundle is missing from the esbuild output');
+
+  const markers = {
+    LOADER_SRC: loader.url,
+    LOADER_INTEGRITY: sha384(loader.bytes),
+    FRAME_SCRIPT: frameScript.url,
+    FRAME_SCRIPT_INTEGRITY: sha384(frameScript.bytes),
+    FRAME_STYLE: frameStyle.url,
+    FRAME_STYLE_INTEGRITY: sha384(frameStyle.bytes),
+  };
+  const pages = {};
+  for (const file of readdirSync(join(kRoot, 'static'), { recursive: true, withFileTypes: true })) {
+    if (!file.isFile()) continue;
+    const source = join(file.parentPath ?? file.path, file.name);
+    const path = relative(join(kRoot, 'static'), source).split('\\').join('/');
+    mkdirSync(dirname(join(outdir, path)), { recursive: true });
+    if (!path.endsWith('.html')) {
+      cpSync(source, join(outdir, path));
+      continue;
+    }
+    const text = readFileSync(source, 'utf8').replace(/@@([A-Z_]+)@@/g, (whole, name) => {
+      if (!(name in markers)) throw new Error(`web: ${path} has an unknown marker ${whole}`);
+      return markers[name];
+    });
+    writeFileSync(join(outdir, path), text);
+    pages[path] = Buffer.from(text);
+  }
+  if (!pages['widget/frame.html'] || !pages['index.html']) throw new Error('web: static/index.html and static/widget/frame.html are required');
+  writeFileSync(join(outdir, 'embed.json'), `${JSON.stringify({ loader: loader.url, integrity: markers.LOADER_INTEGRITY })}\n`);
+
+  const problems = [];
+  for (const output of [...loaderOutputs, ...frameOutputs]) {
+    const text = Buffer.from(output.bytes).toString('utf8');
+    for (const word of kForbidden) {
+      if (text.includes(word)) problems.push(`${output.path} mentions ${word}`);
+    }
+  }
+
+  const rows = [];
+  const loaderGzip = gzipSize(loader.bytes);
+  rows.push([loader.path, loader.bytes.length, loaderGzip, 'loader']);
+  let frameGzip = gzipSize(pages['widget/frame.html']);
+  rows.push(['widget/frame.html', pages['widget/frame.html'].length, frameGzip, 'frame']);
+  for (const output of frameOutputs) {
+    const gzip = gzipSize(output.bytes);
+    const sodium = isSodium(output);
+    if (!sodium) frameGzip += gzip;
+    rows.push([output.path, output.bytes.length, gzip, sodium ? 'libsodium (loaded when a chat starts)' : 'frame']);
+  }
+  for (const [path, raw, gzip, part] of rows) {
+    console.log(`  ${path.padEnd(34)} ${kilobytes(raw).padStart(9)} ${kilobytes(gzip).padStart(9)} gzip  ${part}`);
+  }
+  console.log(`  loader total ${kilobytes(loaderGzip)} gzip (budget ${kilobytes(kBudgets.loader)}); ` +
+    `frame app ${kilobytes(frameGzip)} gzip without libsodium (budget ${kilobytes(kBudgets.frame)})`);
+  if (loaderGzip > kBudgets.loader) problems.push(`the loader is ${loaderGzip} bytes gzip, over its budget of ${kBudgets.loader}`);
+  if (frameGzip > kBudgets.frame) problems.push(`the frame app is ${frameGzip} bytes gzip, over its budget of ${kBudgets.frame}`);
+  if (problems.length > 0) throw new Error(`web build failed:\n  ${problems.join('\n  ')}`);
+  console.log(`web: wrote ${relative(process.cwd(), outdir) || '.'}`);
+}
+
 function parseArguments(argv) {
   const names = [];
   let outdir;
@@ -60,20 +235,21 @@ function parseArguments(argv) {
       if (outdir === undefined) throw new Error('--outdir needs a directory');
     } else if (arg.startsWith('--outdir=')) {
       outdir = arg.slice('--outdir='.length);
-    } else if (arg in kTargets) {
+    } else if (arg in kTargets || arg === 'web') {
       names.push(arg);
     } else {
-      throw new Error(`unknown argument ${arg}; targets: ${Object.keys(kTargets).join(', ')}`);
+      throw new Error(`unknown argument ${arg}; targets: ${[...Object.keys(kTargets), 'web'].join(', ')}`);
     }
   }
-  return { names: names.length > 0 ? names : Object.keys(kTargets), outdir: outdir && resolve(outdir) };
+  return { names: names.length > 0 ? names : kNodeTargets, outdir: outdir && resolve(outdir) };
 }
 
 async function main() {
   const { names, outdir } = parseArguments(process.argv.slice(2));
   process.chdir(kRoot);
   for (const name of names) {
-    await esbuild.build(kTargets[name](outdir));
+    if (name === 'web') await buildWeb(outdir);
+    else await esbuild.build(kTargets[name](outdir));
   }
 }
 

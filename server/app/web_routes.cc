@@ -36,6 +36,10 @@ void ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> 
       response.content_type = "text/html; charset=utf-8";
       response.shared_body = body;
       response.headers.emplace_back("Cache-Control", "no-cache");
+      // A partner page: it runs the loader and frames the widget, nothing else.
+      response.headers.emplace_back("Content-Security-Policy",
+                                    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                    "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
       return response;
     };
     router.Handle("/", {net::HttpMethod::kGet, net::HttpMethod::kHead}, handler);

@@ -1,0 +1,208 @@
+// The JSON control messages of /ws/visitor (protocol.md §11.1, §11.2): strict readers for what
+// the server sends and writers for what the visitor sends. A message that does not read is
+// ignored by the caller (the server is trusted with routing, never with content: nothing here
+// can make the widget skip a verification step).
+
+export type AgeBand = 'under13' | '13-17' | '18-25' | '26-40' | '41-60' | '61+';
+export const kAgeBands: readonly AgeBand[] = ['under13', '13-17', '18-25', '26-40', '41-60', '61+'];
+
+/** The pre-chat answers; "" everywhere means "prefer not to say". */
+export interface Profile {
+  readonly language: 'bg' | 'en' | '';
+  readonly age_band: AgeBand | '';
+  readonly in_danger: 'yes' | 'no' | '';
+}
+
+export interface OrgInfo {
+  readonly name: string;
+  readonly rootKey: string;
+  readonly fingerprint: string;
+  readonly signingCertificates: readonly string[];
+  readonly revocationLists: readonly string[];
+}
+
+export interface EmergencyNumber {
+  readonly number: string;
+  readonly label: { readonly bg: string; readonly en: string };
+}
+
+export interface CounselorRef {
+  readonly handle: string;
+  readonly name: string;
+}
+
+export type ServerMessage =
+  | {
+      readonly type: 'welcome';
+      readonly protocol: number;
+      readonly org: OrgInfo;
+      readonly emergencyNumbers: readonly EmergencyNumber[];
+      readonly maxTextBytes: number;
+    }
+  | { readonly type: 'joined'; readonly chatId: string; readonly resumeToken: string; readonly lane: string }
+  | { readonly type: 'refused'; readonly reason: 'busy' | 'offline' | 'rate_limited' }
+  | { readonly type: 'resumed'; readonly state: 'waiting' | 'active'; readonly leg: number; readonly counselor: CounselorRef | null }
+  | { readonly type: 'queue'; readonly position: number; readonly estimate: { readonly low: number; readonly high: number } | null }
+  | { readonly type: 'assigned'; readonly leg: number; readonly counselor: CounselorRef; readonly requeued: boolean }
+  | { readonly type: 'requeued'; readonly nextLeg: number }
+  | { readonly type: 'peer'; readonly connected: boolean }
+  | { readonly type: 'ended'; readonly reason: 'counselor_ended' | 'visitor_lost' | 'expired' | 'abandoned' }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(record: Json, key: string): string | null {
+  const value = record[key];
+  return typeof value === 'string' ? value : null;
+}
+
+function count(record: Json, key: string): number | null {
+  const value = record[key];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+function hex(record: Json, key: string, bytes: number): string | null {
+  const value = str(record, key);
+  return value !== null && value.length === bytes * 2 && /^[0-9a-f]*$/.test(value) ? value : null;
+}
+
+function hexList(value: unknown): string[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: string[] = [];
+  for (const item of value) {
+    if (typeof item !== 'string' || item.length % 2 !== 0 || !/^[0-9a-f]*$/.test(item)) return null;
+    out.push(item);
+  }
+  return out;
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
+  return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
+}
+
+function counselorRef(value: unknown): CounselorRef | null {
+  if (!isObject(value)) return null;
+  const handle = str(value, 'handle');
+  const name = str(value, 'name');
+  return handle !== null && name !== null ? { handle, name } : null;
+}
+
+function readOrg(value: unknown): OrgInfo | null {
+  if (!isObject(value)) return null;
+  const name = str(value, 'name');
+  const rootKey = hex(value, 'root_key', 32);
+  const fingerprint = hex(value, 'fingerprint', 16);
+  const signingCertificates = hexList(value['signing_certificates']);
+  const revocationLists = hexList(value['revocation_lists']);
+  if (name === null || rootKey === null || fingerprint === null || signingCertificates === null || revocationLists === null) {
+    return null;
+  }
+  return { name, rootKey, fingerprint, signingCertificates, revocationLists };
+}
+
+function readEmergencyNumbers(value: unknown): EmergencyNumber[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: EmergencyNumber[] = [];
+  for (const item of value) {
+    if (!isObject(item) || !isObject(item['label'])) return null;
+    const number = str(item, 'number');
+    const bg = str(item['label'], 'bg');
+    const en = str(item['label'], 'en');
+    if (number === null || bg === null || en === null) return null;
+    out.push({ number, label: { bg, en } });
+  }
+  return out;
+}
+
+/** Reads one text message from the server; null if it is not a valid §11.2 message. */
+export function parseServerMessage(text: string): ServerMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(value)) return null;
+  switch (value['type']) {
+    case 'welcome': {
+      const protocol = count(value, 'protocol');
+      const org = readOrg(value['org']);
+      const emergencyNumbers = readEmergencyNumbers(value['emergency_numbers']);
+      const limits = value['limits'];
+      const maxTextBytes = isObject(limits) ? count(limits, 'max_text_bytes') : null;
+      if (protocol === null || org === null || emergencyNumbers === null) return null;
+      return { type: 'welcome', protocol, org, emergencyNumbers, maxTextBytes: maxTextBytes ?? 4000 };
+    }
+    case 'joined': {
+      const chatId = hex(value, 'chat_id', 16);
+      const resumeToken = hex(value, 'resume_token', 32);
+      const lane = str(value, 'lane');
+      if (chatId === null || resumeToken === null || lane === null) return null;
+      return { type: 'joined', chatId, resumeToken, lane };
+    }
+    case 'refused': {
+      const reason = oneOf(str(value, 'reason'), ['busy', 'offline', 'rate_limited'] as const);
+      return reason === null ? null : { type: 'refused', reason };
+    }
+    case 'resumed': {
+      const state = oneOf(str(value, 'state'), ['waiting', 'active'] as const);
+      const leg = count(value, 'leg');
+      const counselor = value['counselor'] === undefined ? null : counselorRef(value['counselor']);
+      if (state === null || leg === null || (value['counselor'] !== undefined && counselor === null)) return null;
+      return { type: 'resumed', state, leg, counselor };
+    }
+    case 'queue': {
+      const position = count(value, 'position');
+      const raw = value['estimate'];
+      if (position === null || raw === undefined) return null;
+      if (raw === null) return { type: 'queue', position, estimate: null };
+      if (!isObject(raw)) return null;
+      const low = count(raw, 'low_minutes');
+      const high = count(raw, 'high_minutes');
+      if (low === null || high === null) return null;
+      return { type: 'queue', position, estimate: { low: Math.min(low, high), high: Math.max(low, high) } };
+    }
+    case 'assigned': {
+      const leg = count(value, 'leg');
+      const counselor = counselorRef(value['counselor']);
+      const requeued = value['requeued'];
+      if (leg === null || counselor === null || typeof requeued !== 'boolean') return null;
+      return { type: 'assigned', leg, counselor, requeued };
+    }
+    case 'requeued': {
+      const nextLeg = count(value, 'next_leg');
+      return nextLeg === null ? null : { type: 'requeued', nextLeg };
+    }
+    case 'peer': {
+      const connected = value['connected'];
+      return typeof connected === 'boolean' ? { type: 'peer', connected } : null;
+    }
+    case 'ended': {
+      const reason = oneOf(str(value, 'reason'), ['counselor_ended', 'visitor_lost', 'expired', 'abandoned'] as const);
+      return reason === null ? null : { type: 'ended', reason };
+    }
+    case 'error': {
+      const code = str(value, 'code');
+      const message = str(value, 'message');
+      return code === null ? null : { type: 'error', code, message: message ?? '' };
+    }
+    default:
+      return null;
+  }
+}
+
+export function joinMessage(profile: Profile): string {
+  return JSON.stringify({ type: 'join', profile });
+}
+
+export function resumeMessage(chatId: string, resumeToken: string): string {
+  return JSON.stringify({ type: 'resume', chat_id: chatId, resume_token: resumeToken });
+}
+
+export function leaveMessage(): string {
+  return JSON.stringify({ type: 'leave' });
+}

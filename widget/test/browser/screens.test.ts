@@ -1,0 +1,139 @@
+// Every screen, in both languages, at 320 px and on a desktop: axe-core finds no serious or
+// critical violation, and a screenshot goes to test-artifacts/screenshots/ to be looked at.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { PartnerSite, launchChromium, newContext, openWidget, screenshot, startChat } from '../support/browser';
+import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
+
+const kind = backendKind();
+const kViewports = { mobile: { width: 320, height: 640 }, desktop: { width: 1280, height: 800 } } as const;
+
+async function checkScreen(page: Page, frame: Frame, name: string): Promise<void> {
+  await frame.locator(`[data-screen="${name}"], .screen.${name}`).first().waitFor();
+  await page.waitForTimeout(100);
+  const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${name}: the frame scrolls sideways by ${overflow} px`);
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const serious = results.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  assert.deepEqual(
+    serious.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+    [],
+    `${name}: axe violations`,
+  );
+}
+
+describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
+  let haven: HavenUnderTest;
+  let partner: PartnerSite;
+  let browser: Browser;
+
+  before(async () => {
+    partner = await PartnerSite.start();
+    haven = await startHaven(partner.origin);
+    partner.use(haven);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await haven?.stop();
+    await partner?.stop();
+  });
+
+  for (const language of ['bg', 'en'] as const) {
+    for (const [size, viewport] of Object.entries(kViewports)) {
+      const tag = (screen: string) => `${language}-${size}-${screen}`;
+      const open = async (): Promise<{ context: BrowserContext; page: Page; frame: Frame }> => {
+        const context = await newContext(browser, viewport);
+        const page = await context.newPage();
+        const frame = await openWidget(page, partner, { lang: language });
+        return { context, page, frame };
+      };
+
+      test(`${language} ${size}: notice, pre-chat, queue, chat, end`, async () => {
+        const { context, page, frame } = await open();
+        await checkScreen(page, frame, 'notice');
+        await screenshot(page, tag('1-notice'));
+        await frame.locator('.notice .button.primary').click();
+        await checkScreen(page, frame, 'prechat');
+        await frame.locator('input[name="danger"][value="yes"]').check();
+        await screenshot(page, tag('2-prechat'));
+        await frame.locator('.prechat-form button[type="submit"]').click();
+        await frame.locator('.status-line').first().waitFor();
+        await frame.locator('#composer').fill(language === 'bg' ? 'Здравейте, имам нужда да поговоря с някого.' : 'Hello, I need to talk to someone.');
+        await frame.locator('#composer').press('Enter');
+        await frame.locator('.msg.mine.pending').waitFor();
+        await checkScreen(page, frame, 'conversation');
+        await screenshot(page, tag('3-queue'));
+
+        const counselor = await haven.counselor();
+        const chatId = await counselor.takeNextChat();
+        await counselor.established(chatId);
+        counselor.say(chatId, language === 'bg' ? 'Здравей, аз съм Мария. Тук съм и те слушам.' : 'Hi, I am Maria. I am here and listening.');
+        await frame.locator('.badge').waitFor();
+        await frame.locator('#composer').fill(language === 'bg' ? 'Благодаря.' : 'Thank you.');
+        await frame.locator('#composer').press('Enter');
+        await frame.locator('.status .link').click();
+        await frame.locator('.code-digits').waitFor();
+        await checkScreen(page, frame, 'conversation');
+        await screenshot(page, tag('4-chat'));
+
+        counselor.end(chatId);
+        await checkScreen(page, frame, 'end');
+        await screenshot(page, tag('5-end'));
+        counselor.close();
+        await context.close();
+      });
+
+      test(`${language} ${size}: offline and busy`, { skip: kind !== 'fake' && 'needs a way to make the server refuse' }, async () => {
+        for (const refusal of ['offline', 'busy'] as const) {
+          haven.setRefusal?.(refusal);
+          const { context, page, frame } = await open();
+          await startChat(frame).catch(() => undefined);
+          await checkScreen(page, frame, refusal);
+          await screenshot(page, tag(`6-${refusal}`));
+          await context.close();
+        }
+        haven.setRefusal?.(null);
+      });
+
+      test(`${language} ${size}: connection lost`, { skip: kind !== 'fake' && 'needs a way to cut connections' }, async () => {
+        const { context, page, frame } = await open();
+        await startChat(frame);
+        await frame.locator('.status-line').first().waitFor();
+        haven.dropVisitors?.({ forget: true });
+        await checkScreen(page, frame, 'lost');
+        await screenshot(page, tag('7-lost'));
+        await context.close();
+      });
+
+      test(`${language} ${size}: verification failed`, async () => {
+        const { context, page, frame } = await open();
+        await startChat(frame);
+        const intruder = await haven.counselor({ foreign: true });
+        await intruder.takeNextChat();
+        await checkScreen(page, frame, 'failed');
+        await screenshot(page, tag('8-failed'));
+        intruder.close();
+        await context.close();
+      });
+    }
+  }
+
+  test('the language can be switched at any time, and every screen follows', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const frame = await openWidget(page, partner);
+    assert.equal(await frame.locator('.screen-heading').textContent(), 'Преди да започнеш');
+    await frame.locator('#language').click();
+    assert.equal(await frame.locator('.screen-heading').textContent(), 'Before you start');
+    assert.equal(await frame.evaluate(() => document.documentElement.lang), 'en');
+    await frame.locator('.notice .button.primary').click();
+    await frame.locator('#language').click();
+    assert.equal(await frame.locator('.screen-heading').textContent(), 'Няколко въпроса');
+    await context.close();
+  });
+});
