@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace haven::storage {
 
@@ -14,5 +16,12 @@ namespace haven::storage {
 std::uint32_t IsoWeek(std::uint64_t unix_seconds);
 // "2025-W03".
 std::string IsoWeekText(std::uint32_t week);
+// The week from its text ("2025-W03"); nullopt for anything else.
+std::optional<std::uint32_t> ParseIsoWeek(std::string_view text);
+// The month an ISO week belongs to: the month of its Thursday, as year * 100 + month
+// (2025-W01 is 202501, 2026-W01 is 202601 although it starts on 2025-12-29).
+std::uint32_t MonthOfIsoWeek(std::uint32_t week);
+// "2025-01".
+std::string MonthText(std::uint32_t month);
 
 }  // namespace haven::storage

@@ -1,5 +1,8 @@
 #include "storage/stats_store.h"
 
+#include <map>
+#include <tuple>
+
 #include <algorithm>
 
 #include "storage/iso_week.h"
@@ -107,7 +110,13 @@ Result<void> StatsStore::Record(const StatsEvent& event) {
   return records_.Write(batch, Durability::kSynced);
 }
 
-Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to_week) const {
+Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to_week, StatsPeriod period) const {
+  // Raw counts are summed per period first and suppressed only then: suppressing weeks and
+  // adding them up would hide what a month can show, or show what a week must hide.
+  using CellKey = std::tuple<std::uint32_t, std::string, std::string, std::string, std::string>;
+  std::map<CellKey, std::uint64_t> cell_counts;
+  std::map<std::pair<std::uint32_t, int>, std::array<std::uint64_t, kHistogramBuckets>> histogram_counts;
+  auto period_of = [period](std::uint32_t week) { return period == StatsPeriod::kMonth ? MonthOfIsoWeek(week) : week; };
   StatsReport report;
   if (from_week > to_week) return report;
   KeyRange range{crypto::ByteWriter().U32(from_week).Take(), {}};
@@ -127,7 +136,7 @@ Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to
     }
     if (kind == kCounterKind) {
       StatsCell cell;
-      cell.week = *week;
+      cell.week = period_of(*week);
       bool labels_ok = true;
       for (std::string* label : {&cell.category, &cell.age_band, &cell.language, &cell.outcome}) {
         auto length = reader.U8();
@@ -140,8 +149,7 @@ Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to
         failure = payload ? Error{ErrorCode::kCorrupt, "stats counter key"} : payload.error();
         return false;
       }
-      cell.count = Suppressed(payload->Uint("count"));
-      report.cells.push_back(std::move(cell));
+      cell_counts[CellKey{cell.week, cell.category, cell.age_band, cell.language, cell.outcome}] += payload->Uint("count");
       return true;
     }
     auto histogram_kind = reader.U8();
@@ -156,15 +164,23 @@ Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to
       failure = Error{ErrorCode::kCorrupt, "histogram bucket count"};
       return false;
     }
-    StatsHistogram histogram;
-    histogram.week = *week;
-    histogram.kind = static_cast<HistogramKind>(*histogram_kind);
-    for (std::size_t i = 0; i < kHistogramBuckets; ++i) histogram.buckets[i] = Suppressed(counts[i]);
-    report.histograms.push_back(histogram);
+    auto& sums = histogram_counts[{period_of(*week), *histogram_kind}];
+    for (std::size_t i = 0; i < kHistogramBuckets; ++i) sums[i] += counts[i];
     return true;
   });
   if (!scanned) return std::unexpected(scanned.error());
   if (failure) return std::unexpected(*failure);
+  for (const auto& [key, count] : cell_counts) {
+    const auto& [when, category, age_band, language, outcome] = key;
+    report.cells.push_back(StatsCell{when, category, age_band, language, outcome, Suppressed(count)});
+  }
+  for (const auto& [key, sums] : histogram_counts) {
+    StatsHistogram histogram;
+    histogram.week = key.first;
+    histogram.kind = static_cast<HistogramKind>(key.second);
+    for (std::size_t i = 0; i < kHistogramBuckets; ++i) histogram.buckets[i] = Suppressed(sums[i]);
+    report.histograms.push_back(histogram);
+  }
   return report;
 }
 

@@ -48,8 +48,12 @@ inline constexpr std::size_t kHistogramBuckets = 9;
 // Smallest count a report shows.
 inline constexpr std::uint64_t kMinimumReportedCount = 5;
 
+// The unit a report sums over: ISO weeks (year * 100 + week) or the months those weeks fall in
+// (year * 100 + month; a week belongs to the month of its Thursday).
+enum class StatsPeriod { kWeek, kMonth };
+
 struct StatsCell {
-  std::uint32_t week = 0;
+  std::uint32_t week = 0;  // the period: a week or a month, as the report was asked for
   std::string category;
   std::string age_band;
   std::string language;
@@ -58,7 +62,7 @@ struct StatsCell {
 };
 
 struct StatsHistogram {
-  std::uint32_t week = 0;
+  std::uint32_t week = 0;  // the period, as in StatsCell
   HistogramKind kind = HistogramKind::kWait;
   std::array<std::optional<std::uint64_t>, kHistogramBuckets> buckets;  // nullopt: suppressed
 };
@@ -78,7 +82,8 @@ class StatsStore {
   Result<void> Record(const StatsEvent& event);
   // Weeks from_week..to_week inclusive (IsoWeek numbers). A cell or bucket that does not
   // open stops the report with its error.
-  Result<StatsReport> Report(std::uint32_t from_week, std::uint32_t to_week) const;
+  Result<StatsReport> Report(std::uint32_t from_week, std::uint32_t to_week,
+                             StatsPeriod period = StatsPeriod::kWeek) const;
 
  private:
   // Adds `by` to the uint list at `key` (created expiring at `expires_at`) inside `batch`.

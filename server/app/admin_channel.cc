@@ -84,8 +84,8 @@ class InProcessChannel final : public AdminChannel {
     channel->runtime_ = std::move(*runtime);
     channel->accounts_ = std::make_unique<auth::AccountService>(channel->runtime_->stores(), channel->clock_,
                                                                 auth::AccountPolicy{});
-    channel->service_ = std::make_unique<AdminService>(*channel->accounts_, config.org.dir, org->root_key,
-                                                       org->signing_certificate);
+    channel->service_ = std::make_unique<AdminService>(*channel->accounts_, channel->runtime_->stores().stats(),
+                                                       config.org.dir, org->root_key, org->signing_certificate);
     return channel;
   }
   std::expected<std::string, std::string> Call(const std::string& request) override { return service_->Handle(request); }

@@ -10,6 +10,7 @@
 #include "server/app/key_files.h"
 #include "server/app/org_files.h"
 #include "server/json/strict_fields.h"
+#include "server/reports/stats_table.h"
 
 namespace haven::app {
 namespace {
@@ -66,9 +67,10 @@ bool ReplaceFile(const std::filesystem::path& path, crypto::ByteView bytes) {
 
 }  // namespace
 
-AdminService::AdminService(auth::AccountService& accounts, std::filesystem::path org_dir, crypto::PublicKey root_key,
-                           crypto::Bytes signing_certificate, Hooks hooks)
+AdminService::AdminService(auth::AccountService& accounts, storage::StatsStore& stats, std::filesystem::path org_dir,
+                           crypto::PublicKey root_key, crypto::Bytes signing_certificate, Hooks hooks)
     : accounts_(accounts),
+      stats_(stats),
       org_dir_(std::move(org_dir)),
       root_key_(root_key),
       signing_certificate_(std::move(signing_certificate)),
@@ -171,6 +173,14 @@ std::string AdminService::Handle(std::string_view request_line) {
                                   {"certified_until", until}});
     }
     return Ok({{"accounts", list}});
+  }
+  if (*command == "stats") {
+    auto query = reports::ParseStatsQuery(fields.String("from").value_or(""), fields.String("to").value_or(""),
+                                          fields.String("group").value_or("week"));
+    if (!query) return Error("bad_request", query.error());
+    auto report = stats_.Report(query->from_week, query->to_week, query->period);
+    if (!report) return Error("storage_unavailable", "The statistics cannot be read now.");
+    return Ok({{"csv", reports::StatsCsv(*report, query->period)}});
   }
   return Error("unknown_command", "There is no such command.");
 }

@@ -8,6 +8,7 @@
 //   {"command":"revocations"}                  -> {"serials":[...]}   (the current list, to extend)
 //   {"command":"revoke", "handle", "revocation_list"}
 //   {"command":"list"}                         -> {"accounts":[{"handle","name","role","status","certified_until"}]}
+//   {"command":"stats", "from", "to", "group"} -> {"csv"}   (weeks "2027-W01"; group week|month)
 //
 // Replies are {"ok":true, ...} or {"ok":false, "error":CODE, "message":SENTENCE}. The socket
 // is mode 0600 in the data directory: whoever can use it could read the data anyway.
@@ -23,6 +24,7 @@
 #include "crypto/bytes.h"
 #include "crypto/signing_key.h"
 #include "server/auth/account_service.h"
+#include "storage/stats_store.h"
 
 namespace haven::app {
 
@@ -33,13 +35,14 @@ class AdminService {
     std::function<void(const crypto::Bytes& list)> revocations_published;  // serve the new list to widgets
   };
 
-  AdminService(auth::AccountService& accounts, std::filesystem::path org_dir, crypto::PublicKey root_key,
-               crypto::Bytes signing_certificate, Hooks hooks = {});
+  AdminService(auth::AccountService& accounts, storage::StatsStore& stats, std::filesystem::path org_dir,
+               crypto::PublicKey root_key, crypto::Bytes signing_certificate, Hooks hooks = {});
 
   std::string Handle(std::string_view request_line);
 
  private:
   auth::AccountService& accounts_;
+  storage::StatsStore& stats_;
   std::filesystem::path org_dir_;
   crypto::PublicKey root_key_;
   crypto::Bytes signing_certificate_;

@@ -215,4 +215,16 @@ int RunCounselorList(const CounselorOptions& options) {
   return 0;
 }
 
+int RunStatsExport(const StatsExportOptions& options) {
+  if (options.format != "csv") return Failed("--format must be csv");
+  CounselorOptions config_only;
+  config_only.config_path = options.config_path;
+  Session session;
+  if (!session.Open(config_only)) return 1;
+  auto reply = session.Call({{"command", "stats"}, {"from", options.from}, {"to", options.to}, {"group", options.group}});
+  if (!reply) return 1;
+  std::cout << reply->at("csv").as_string().c_str();
+  return 0;
+}
+
 }  // namespace haven::app

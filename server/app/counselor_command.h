@@ -27,4 +27,14 @@ int RunCounselorCertify(const CounselorOptions& options);
 int RunCounselorRevoke(const CounselorOptions& options);
 int RunCounselorList(const CounselorOptions& options);
 
+struct StatsExportOptions {
+  std::string config_path;
+  std::string from;   // "2027-W01"
+  std::string to;
+  std::string group = "week";
+  std::string format = "csv";
+};
+// `haven stats export`: the statistics (suppressed below five) as CSV on standard output.
+int RunStatsExport(const StatsExportOptions& options);
+
 }  // namespace haven::app

@@ -83,7 +83,18 @@ int main(int argc, char** argv) {
   revoke_command->add_option("--passphrase-file", counselor.passphrase_file, "The org signing key's passphrase");
   auto* list_command = with_config(counselor_command->add_subcommand("list", "List the accounts"));
 
+  haven::app::StatsExportOptions stats_export;
+  auto* stats_command = app.add_subcommand("stats", "Statistics, suppressed below five");
+  stats_command->require_subcommand(1);
+  auto* export_command = stats_command->add_subcommand("export", "Write the statistics as CSV to standard output");
+  export_command->add_option("--config", stats_export.config_path, "The server's config file")->required();
+  export_command->add_option("--from", stats_export.from, "First ISO week, e.g. 2027-W01")->required();
+  export_command->add_option("--to", stats_export.to, "Last ISO week, e.g. 2027-W13")->required();
+  export_command->add_option("--group", stats_export.group, "week or month")->capture_default_str();
+  export_command->add_option("--format", stats_export.format, "csv")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
+  if (*export_command) return haven::app::RunStatsExport(stats_export);
   if (*invite_command) return haven::app::RunCounselorInvite(counselor);
   if (*certify_command) return haven::app::RunCounselorCertify(counselor);
   if (*revoke_command) return haven::app::RunCounselorRevoke(counselor);

@@ -18,6 +18,9 @@
 #include "server/auth/account_service.h"
 #include "server/auth/auth_api.h"
 #include "server/helpline/helpline_service.h"
+#include "server/metrics/metrics.h"
+#include "server/reports/metrics_api.h"
+#include "server/reports/stats_api.h"
 #include "server/app/storage_commands.h"
 #include "server/config/config_loader.h"
 #include "server/log/log.h"
@@ -106,13 +109,14 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
   auth::AccountService accounts(runtime.stores(), clock, AccountPolicyFor(config));
   auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config));
   net::Server* server_handle = nullptr;  // set once started; jobs only run after that
+  metrics::HelplineMetrics helpline_metrics;
   helpline::HelplineService helpline(
       HelplineOptionsFor(config, org->info),
       helpline::HelplineEnvironment{SystemNow, [&storage_writer](std::function<void()> job) { storage_writer->Submit(std::move(job)); },
                                     [&server_handle](std::function<void()> job) { server_handle->Post(std::move(job)); },
-                                    &runtime.stores()});
+                                    &runtime.stores(), &helpline_metrics});
   std::string org_dir = config.org.dir;
-  AdminService admin(accounts, org_dir, org->root_key, org->signing_certificate,
+  AdminService admin(accounts, runtime.stores().stats(), org_dir, org->root_key, org->signing_certificate,
                      AdminService::Hooks{
                          [&server_handle, &helpline](const std::string& handle) {
                            server_handle->Post([&helpline, handle] { helpline.Revoke(handle); });
@@ -126,6 +130,9 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
   net::Router router;
   ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
   auth_api.Register(router);
+  reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *workers, config.auth.secure_cookie);
+  reports::RegisterMetricsApi(router, helpline_metrics, config.metrics.token,
+                              [&server_handle] { return server_handle ? server_handle->connections() : 0; });
   router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(config.websocket.allowed_origins));
   router.HandleWebSocket("/ws/counselor", helpline.CounselorEndpoint(config.websocket.allowed_origins));
   if (config.testing.diagnostic_endpoints) {

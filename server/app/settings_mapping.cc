@@ -39,6 +39,7 @@ helpline::HelplineOptions HelplineOptionsFor(const Config& config, helpline::Org
   options.counselor_frames_per_second = h.counselor_frames_per_second;
   options.visitor_connections_per_minute = h.visitor_connections_per_minute;
   options.max_message_bytes = config.websocket.read_message_max_bytes;
+  for (const std::string& entry : h.canned_replies) options.canned_replies.emplace_back(entry.substr(0, 2), entry.substr(3));
   return options;
 }
 

@@ -16,9 +16,17 @@ std::string FrameContentSecurityPolicy(const Config& config) {
 
 }  // namespace
 
+// The console and the operator view derive keys with libsodium's WebAssembly; nothing may
+// frame them.
+constexpr std::string_view kConsoleContentSecurityPolicy =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 void ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> assets, const Config& config,
                   const std::string& org_fingerprint_hex) {
   router.SetStaticHeaders("/widget/", {{"Content-Security-Policy", FrameContentSecurityPolicy(config)}});
+  router.SetStaticHeaders("/console/", {{"Content-Security-Policy", std::string(kConsoleContentSecurityPolicy)}});
+  router.SetStaticHeaders("/operator/", {{"Content-Security-Policy", std::string(kConsoleContentSecurityPolicy)}});
   // Partner pages load the loader from another origin with SRI, which needs CORS.
   router.SetStaticHeaders("/assets/loader.", {{"Access-Control-Allow-Origin", "*"},
                                               {"Cross-Origin-Resource-Policy", "cross-origin"},

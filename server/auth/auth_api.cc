@@ -60,7 +60,10 @@ struct Call {
 class AuthApi::Impl {
  public:
   Impl(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options)
-      : accounts_(accounts), workers_(workers), options_(std::move(options)), cookie_(SessionCookieName(options_.secure_cookie)) {}
+      : accounts_(accounts),
+        workers_(workers),
+        options_(std::move(options)),
+        cookie_(SessionCookieName(options_.secure_cookie)) {}
 
   // Registers a POST route whose body must be a JSON object; `work` runs on the worker pool.
   template <typename Work>
@@ -111,22 +114,7 @@ class AuthApi::Impl {
   }
 
   crypto::Bytes SessionToken(const net::HttpRequest& request) const {
-    auto cookies = request.Header("Cookie");
-    if (!cookies) return {};
-    std::string_view text = *cookies;
-    std::string wanted = cookie_ + "=";
-    for (std::size_t start = 0; start < text.size();) {
-      std::size_t end = text.find(';', start);
-      std::string_view pair = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      if (pair.starts_with(wanted)) {
-        auto bytes = crypto::FromHex(pair.substr(wanted.size()));
-        return bytes && bytes->size() == 32 ? *bytes : crypto::Bytes{};
-      }
-      if (end == std::string_view::npos) break;
-      start = end + 1;
-    }
-    return {};
+    return SessionTokenOf(request, options_.secure_cookie);
   }
 
   AccountService& accounts_;
@@ -154,6 +142,25 @@ json::object AccountJson(const storage::AccountRecord& account) {
 }  // namespace
 
 std::string SessionCookieName(bool secure) { return secure ? "__Host-haven_session" : "haven_session"; }
+
+crypto::Bytes SessionTokenOf(const net::HttpRequest& request, bool secure_cookie) {
+  auto cookies = request.Header("Cookie");
+  if (!cookies) return {};
+  std::string_view text = *cookies;
+  std::string wanted = SessionCookieName(secure_cookie) + "=";
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find(';', start);
+    std::string_view pair = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.starts_with(wanted)) {
+      auto bytes = crypto::FromHex(pair.substr(wanted.size()));
+      return bytes && bytes->size() == 32 ? *bytes : crypto::Bytes{};
+    }
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return {};
+}
 
 AuthApi::AuthApi(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options)
     : impl_(std::make_unique<Impl>(accounts, workers, std::move(options))) {}

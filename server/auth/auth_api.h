@@ -33,6 +33,8 @@ struct AuthApiOptions {
 };
 
 std::string SessionCookieName(bool secure);
+// The session token from the request's Cookie header; empty when there is none.
+crypto::Bytes SessionTokenOf(const net::HttpRequest& request, bool secure_cookie);
 
 class AuthApi {
  public:

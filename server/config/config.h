@@ -103,6 +103,16 @@ struct HelplineSettings {
       "information_request", "other"};
   std::vector<std::string> wrap_up_outcomes = {"support_given", "safety_plan", "information_given", "referred",
                                                "emergency_services", "disconnected", "not_applicable"};
+  // "language|text": the console's canned replies.
+  std::vector<std::string> canned_replies = {
+      "bg|Здравей, казвам се {name}. Тук съм и те слушам.",
+      "bg|Благодаря, че писа. Не си виновна за това, което се случва.",
+      "bg|В безопасност ли си в момента?",
+      "bg|Ако си в непосредствена опасност, обади се на 112.",
+      "en|Hello, my name is {name}. I am here and I am listening.",
+      "en|Thank you for writing. What is happening is not your fault.",
+      "en|Are you safe right now?",
+      "en|If you are in immediate danger, call 112."};
   bool operator==(const HelplineSettings&) const = default;
 };
 
@@ -110,6 +120,12 @@ struct RelaySettings {
   std::uint32_t buffer_frames = 128;     // per chat and direction, unacknowledged frames held in memory
   std::uint32_t buffer_bytes = 262144;
   bool operator==(const RelaySettings&) const = default;
+};
+
+struct MetricsSettings {
+  // Bearer token Prometheus must send to read /metrics; empty: /metrics is off (404).
+  std::string token;
+  bool operator==(const MetricsSettings&) const = default;
 };
 
 struct WidgetSettings {
@@ -135,6 +151,7 @@ struct Config {
   HelplineSettings helpline;
   RelaySettings relay;
   WidgetSettings widget;
+  MetricsSettings metrics;
   TestingSettings testing;
   bool operator==(const Config&) const = default;
 };

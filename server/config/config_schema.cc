@@ -140,6 +140,21 @@ std::optional<std::string> CheckEmergencyNumber(std::string_view entry) {
   return std::nullopt;
 }
 
+// "bg|text" or "en|text", the text at most 1000 bytes.
+std::optional<std::string> CheckCannedReply(std::string_view entry) {
+  bool ok = (entry.starts_with("bg|") || entry.starts_with("en|")) && entry.size() > 3 && entry.size() <= 1003;
+  if (!ok) return "must be \"bg|text\" or \"en|text\"";
+  return std::nullopt;
+}
+
+// Empty (off) or at least 24 characters: a guessable token would open /metrics to anyone.
+std::optional<std::string> CheckToken(std::string_view token) {
+  if (!token.empty() && (token.size() < 24 || token.find_first_of(" \t\r\n") != std::string_view::npos)) {
+    return "must be empty or at least 24 characters without spaces";
+  }
+  return std::nullopt;
+}
+
 // Statistics codes: short, lower case, stable (they are stored).
 std::optional<std::string> CheckCode(std::string_view code) {
   bool ok = !code.empty() && code.size() <= 64 && std::ranges::all_of(code, [](char c) {
@@ -217,8 +232,12 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(StringListField("helpline", "wrap_up_categories", [](Config& c) -> auto& { return c.helpline.wrap_up_categories; }, CheckCode));
   fields.push_back(StringListField("helpline", "wrap_up_outcomes", [](Config& c) -> auto& { return c.helpline.wrap_up_outcomes; }, CheckCode));
 
+  fields.push_back(StringListField("helpline", "canned_replies", [](Config& c) -> auto& { return c.helpline.canned_replies; }, CheckCannedReply));
+
   fields.push_back(IntegerField<std::uint32_t>("relay", "buffer_frames", "integer", [](Config& c) -> auto& { return c.relay.buffer_frames; }, 1, 65536));
   fields.push_back(IntegerField<std::uint32_t>("relay", "buffer_bytes", "bytes", [](Config& c) -> auto& { return c.relay.buffer_bytes; }, 4096, 64 << 20));
+
+  fields.push_back(StringField("metrics", "token", [](Config& c) -> auto& { return c.metrics.token; }, CheckToken));
 
   fields.push_back(StringListField("widget", "partner_origins", [](Config& c) -> auto& { return c.widget.partner_origins; }, CheckOrigin));
 

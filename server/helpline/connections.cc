@@ -31,12 +31,14 @@ void Connection::Close(std::uint16_t code, std::string_view reason) {
 }
 
 void Connection::ProtocolError(ControlError error) {
+  service_.Counted(ControlErrorName(error));
   SendText(ErrorMessage(error));
   if (++protocol_errors_ >= service_.options().max_protocol_errors) Close(4000, "too many protocol errors");
 }
 
 bool Connection::AllowMessage() {
   if (messages_.TryTake(service_.now())) return true;
+  service_.Counted("rate_limited");
   SendText(ErrorMessage(ControlError::kRateLimited));
   Close(4029, "rate limited");
   return false;
@@ -44,6 +46,7 @@ bool Connection::AllowMessage() {
 
 bool Connection::AllowFrame() {
   if (frames_.TryTake(service_.now())) return true;
+  service_.Counted("rate_limited");
   SendText(ErrorMessage(ControlError::kRateLimited));
   Close(4029, "rate limited");
   return false;

@@ -129,9 +129,10 @@ std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_
     if (*state == "off") return DutyRequest{DutyState::kOff};
     return bad();
   }
-  if (type == "take_next" || type == "colleagues") {
+  if (type == "take_next" || type == "colleagues" || type == "watch") {
     if (!fields.OnlyThese({"type"})) return bad();
     if (type == "take_next") return TakeNextRequest{};
+    if (type == "watch") return WatchRequest{};
     return ColleaguesRequest{};
   }
   if (type == "answer_offer" || type == "answer_transfer") {

@@ -44,6 +44,7 @@ struct AnswerOfferRequest {
   bool accept = false;
 };
 struct ColleaguesRequest {};
+struct WatchRequest {};  // supervisors: operator snapshots
 struct TransferRequest {
   core::ChatId chat;
   std::string to;
@@ -63,7 +64,7 @@ struct WrapUpRequest {
   bool referral = false;
 };
 using CounselorMessage = std::variant<AuthRequest, DutyRequest, TakeNextRequest, AnswerOfferRequest, ColleaguesRequest,
-                                      TransferRequest, AnswerTransferRequest, EndRequest, WrapUpRequest>;
+                                      TransferRequest, AnswerTransferRequest, EndRequest, WrapUpRequest, WatchRequest>;
 
 std::expected<VisitorMessage, ControlError> ParseVisitorMessage(std::string_view text);
 std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_view text);

@@ -69,6 +69,10 @@ std::string RejectedMessage(core::RejectionCode code, const std::optional<core::
   return Serialize(object);
 }
 
+std::string NotAllowedMessage() {
+  return Serialize({{"type", "rejected"}, {"code", "not_allowed"}, {"message", "Only supervisors may do that."}});
+}
+
 std::string WelcomeMessage(const HelplineOptions& options) {
   json::array numbers;
   for (const auto& number : options.emergency_numbers) {
@@ -121,7 +125,7 @@ std::string VisitorEndedMessage(core::EndReason reason) {
   return Serialize({{"type", "ended"}, {"reason", core::EndReasonName(reason)}});
 }
 
-std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max_chats, const OrgInfo& org,
+std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max_chats, const HelplineOptions& options,
                          const std::vector<ReadyChat>& chats) {
   json::array list;
   for (const auto& chat : chats) {
@@ -130,13 +134,56 @@ std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max
                                               {"state", core::ChatStateName(chat.state)}},
                                  chat.lane, chat.profile));
   }
+  json::array bg, en, categories, outcomes;
+  for (const auto& [language, text] : options.canned_replies) (language == "bg" ? bg : en).emplace_back(text);
+  for (const auto& code : options.wrap_up_categories) categories.emplace_back(code);
+  for (const auto& code : options.wrap_up_outcomes) outcomes.emplace_back(code);
   return Serialize({{"type", "ready"},
                     {"handle", me.handle},
                     {"name", me.name},
                     {"role", role},
                     {"max_chats", max_chats},
-                    {"org", OrgObject(org)},
-                    {"chats", list}});
+                    {"org", OrgObject(options.org)},
+                    {"chats", list},
+                    {"canned_replies", json::object{{"bg", bg}, {"en", en}}},
+                    {"wrap_up", json::object{{"categories", categories}, {"outcomes", outcomes}}}});
+}
+
+std::string OperatorSnapshotMessage(const core::HelplineSnapshot& snapshot, const std::vector<OperatorHistory::Bucket>& history,
+                                    core::Duration service_level_target, core::Instant now) {
+  json::value estimate = nullptr;
+  if (snapshot.estimate_for_newcomer.counselors_on_duty) {
+    estimate = json::object{{"low_minutes", Seconds(snapshot.estimate_for_newcomer.low) / 60},
+                            {"high_minutes", Seconds(snapshot.estimate_for_newcomer.high) / 60}};
+  }
+  json::value service_level = nullptr;
+  if (snapshot.service_level) service_level = *snapshot.service_level;
+  json::array buckets;
+  for (const auto& bucket : history) {
+    buckets.push_back(json::object{{"at", bucket.at},
+                                   {"waiting", bucket.waiting},
+                                   {"active", bucket.active},
+                                   {"answered", bucket.answered},
+                                   {"abandoned", bucket.abandoned}});
+  }
+  return Serialize({{"type", "operator_snapshot"},
+                    {"at", Seconds(now.time_since_epoch())},
+                    {"waiting", json::object{{"danger", snapshot.waiting_by_lane[0]},
+                                             {"minor", snapshot.waiting_by_lane[1]},
+                                             {"general", snapshot.waiting_by_lane[2]}}},
+                    {"longest_wait_seconds", Seconds(snapshot.longest_wait)},
+                    {"median_wait_seconds", Seconds(snapshot.median_wait)},
+                    {"estimate", estimate},
+                    {"counselors_on_duty", snapshot.counselors_on_duty},
+                    {"counselors_available", snapshot.counselors_available},
+                    {"capacity", snapshot.capacity},
+                    {"free_capacity", snapshot.free_capacity},
+                    {"active_chats", snapshot.active_chats},
+                    {"answered_last_hour", snapshot.answered_last_hour},
+                    {"abandoned_last_hour", snapshot.abandoned_last_hour},
+                    {"service_level", service_level},
+                    {"service_level_target_seconds", Seconds(service_level_target)},
+                    {"history", buckets}});
 }
 
 std::string StatusMessage(core::CounselorState state, int load, int capacity) {

@@ -10,6 +10,7 @@
 #include "server/helpline/control_error.h"
 #include "server/helpline/control_messages.h"
 #include "server/helpline/helpline_options.h"
+#include "server/helpline/operator_history.h"
 
 namespace haven::helpline {
 
@@ -37,6 +38,7 @@ std::string HexOf(const core::ChatId& chat);
 
 std::string ErrorMessage(ControlError error);
 std::string RejectedMessage(core::RejectionCode code, const std::optional<core::ChatId>& chat);
+std::string NotAllowedMessage();  // a counselor asked for what only supervisors may have
 
 std::string WelcomeMessage(const HelplineOptions& options);
 std::string JoinedMessage(const core::ChatId& chat, const Token& resume_token, core::Lane lane);
@@ -48,8 +50,10 @@ std::string RequeuedMessage(std::uint16_t next_leg);
 std::string VisitorPeerMessage(bool connected);
 std::string VisitorEndedMessage(core::EndReason reason);
 
-std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max_chats, const OrgInfo& org,
+std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max_chats, const HelplineOptions& options,
                          const std::vector<ReadyChat>& chats);
+std::string OperatorSnapshotMessage(const core::HelplineSnapshot& snapshot, const std::vector<OperatorHistory::Bucket>& history,
+                                    core::Duration service_level_target, core::Instant now);
 std::string StatusMessage(core::CounselorState state, int load, int capacity);
 std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, core::Instant now);
 std::string OfferMessage(const core::Conversation& chat, core::Instant now, core::Instant deadline);

@@ -13,6 +13,9 @@
 namespace haven::storage {
 class Stores;
 }
+namespace haven::metrics {
+struct HelplineMetrics;
+}
 
 namespace haven::helpline {
 
@@ -47,6 +50,7 @@ struct HelplineOptions {
   double counselor_frames_per_second = 200;           // per counselor connection (several chats)
   double visitor_connections_per_minute = 30;         // per ClientKey
   std::uint32_t max_message_bytes = 8192;             // websocket.read_message_max_bytes, for `welcome`
+  std::vector<std::pair<std::string, std::string>> canned_replies;  // (language code, text), for `ready`
 };
 
 // The service's view of the world outside its event loop.
@@ -57,6 +61,7 @@ struct HelplineEnvironment {
   // Posts a job back onto the helpline's event loop.
   std::function<void(std::function<void()>)> run_on_loop;
   storage::Stores* stores = nullptr;
+  metrics::HelplineMetrics* metrics = nullptr;  // /metrics; may be null (tests)
 };
 
 }  // namespace haven::helpline

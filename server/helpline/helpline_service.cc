@@ -9,6 +9,7 @@
 #include "server/helpline/envelope.h"
 #include "server/helpline/record_mapping.h"
 #include "server/log/log.h"
+#include "server/metrics/metrics.h"
 #include "storage/stores.h"
 
 namespace haven::helpline {
@@ -49,6 +50,7 @@ net::WebSocketEndpoint HelplineService::VisitorEndpoint(std::vector<std::string>
                                 [this](net::WebSocketPeer& peer, const net::HttpRequest& request) {
                                   auto connection = std::make_unique<VisitorConnection>(*this, peer, request.client(), now());
                                   unidentified_.insert(connection.get());
+                                  ++visitor_connections_;
                                   connection->SendText(welcome_);
                                   return connection;
                                 }};
@@ -177,6 +179,10 @@ void HelplineService::VisitorFrame(VisitorConnection& connection, std::string_vi
     return;
   }
   auto frame = std::make_shared<const std::string>(message);
+  if (environment_.metrics) {
+    environment_.metrics->frames[0].fetch_add(1, std::memory_order_relaxed);
+    environment_.metrics->bytes[0].fetch_add(message.size(), std::memory_order_relaxed);
+  }
   switch (header->type) {
     case EnvelopeType::kData: route->relay.Hold(RelayDirection::kToCounselor, header->leg, header->seq, frame); break;
     case EnvelopeType::kAck: route->relay.Acknowledge(RelayDirection::kToVisitor, header->leg, header->seq); break;
@@ -187,6 +193,7 @@ void HelplineService::VisitorFrame(VisitorConnection& connection, std::string_vi
 
 void HelplineService::VisitorClosed(VisitorConnection& connection) {
   unidentified_.erase(&connection);
+  --visitor_connections_;
   ChatRoute* route = connection.route;
   if (!route || route->visitor != &connection) return;
   route->visitor = nullptr;
@@ -257,7 +264,7 @@ void HelplineService::FinishAuth(CounselorConnection& connection, CounselorConne
     }
   }
   const auto& me = *connection.identity;
-  connection.SendText(ReadyMessage(CounselorCard{me.handle, me.name}, me.role, me.profile.max_chats, options_.org, chats));
+  connection.SendText(ReadyMessage(CounselorCard{me.handle, me.name}, me.role, me.profile.max_chats, options_, chats));
   Audit(handle, "login");
   // Frames that arrived for its chats while it was away, and the visitors' news that it is back.
   for (const ReadyChat& ready : chats) {
@@ -303,6 +310,16 @@ void HelplineService::CounselorCommand(CounselorConnection& connection, const Co
                  },
                  [&](const EndRequest& request) { Run(core::EndChat{me.handle, request.chat}); },
                  [&](const WrapUpRequest& request) { SubmitWrapUp(connection, request); },
+                 [&](const WatchRequest&) {
+                   if (me.role != "supervisor") {
+                     CountError("not_allowed");
+                     connection.SendText(NotAllowedMessage());
+                     return;
+                   }
+                   watchers_.insert(&connection);
+                   last_snapshot_.clear();  // the newcomer gets one at once
+                   SendSnapshots(false);
+                 },
              },
              message);
 }
@@ -348,6 +365,10 @@ void HelplineService::CounselorFrame(CounselorConnection& connection, std::strin
     return;
   }
   auto frame = std::make_shared<const std::string>(message);
+  if (environment_.metrics) {
+    environment_.metrics->frames[1].fetch_add(1, std::memory_order_relaxed);
+    environment_.metrics->bytes[1].fetch_add(message.size(), std::memory_order_relaxed);
+  }
   ChatRoute& chat = route->second;
   switch (header->type) {
     case EnvelopeType::kData: chat.relay.Hold(RelayDirection::kToVisitor, header->leg, header->seq, frame); break;
@@ -359,6 +380,7 @@ void HelplineService::CounselorFrame(CounselorConnection& connection, std::strin
 
 void HelplineService::CounselorClosed(CounselorConnection& connection) {
   unidentified_.erase(&connection);
+  watchers_.erase(&connection);
   if (!connection.identity) return;
   std::string handle = connection.identity->handle;
   auto it = counselors_.find(handle);
@@ -388,6 +410,42 @@ void HelplineService::Tick() {
   visitor_joins_.Prune(current);
   Apply(core_.Handle(core::Tick{}, current));
   BroadcastQueueOverview();
+  Measure();
+  if (++ticks_ % 2 == 0) SendSnapshots(true);
+}
+
+void HelplineService::Measure() {
+  core::HelplineSnapshot snapshot = core_.Snapshot(now());
+  std::size_t waiting = snapshot.waiting_by_lane[0] + snapshot.waiting_by_lane[1] + snapshot.waiting_by_lane[2];
+  history_.Sample(now(), waiting, snapshot.active_chats);
+  metrics::HelplineMetrics* m = environment_.metrics;
+  if (!m) return;
+  for (int lane = 0; lane < core::kLaneCount; ++lane) m->queue_by_lane[lane] = static_cast<std::int64_t>(snapshot.waiting_by_lane[lane]);
+  m->chats_active = static_cast<std::int64_t>(snapshot.active_chats);
+  m->longest_wait_seconds = std::chrono::duration_cast<std::chrono::seconds>(snapshot.longest_wait).count();
+  m->counselors_on_duty = snapshot.counselors_on_duty;
+  m->counselors_available = snapshot.counselors_available;
+  m->visitor_connections = static_cast<std::int64_t>(visitor_connections_);
+  m->counselor_connections = static_cast<std::int64_t>(counselors_.size());
+}
+
+void HelplineService::SendSnapshots(bool only_if_changed) {
+  if (watchers_.empty()) return;
+  core::HelplineSnapshot snapshot = core_.Snapshot(now());
+  auto history = history_.Buckets();
+  // Compared without the time stamp: an unchanged helpline sends nothing.
+  std::string comparable =
+      OperatorSnapshotMessage(snapshot, history, options_.rules.service_level_target, core::Instant{});
+  if (only_if_changed && comparable == last_snapshot_) return;
+  last_snapshot_ = comparable;
+  std::string message = OperatorSnapshotMessage(snapshot, history, options_.rules.service_level_target, now());
+  for (CounselorConnection* watcher : watchers_) watcher->SendText(message);
+}
+
+void HelplineService::CountError(std::string_view code) {
+  if (environment_.metrics) {
+    environment_.metrics->errors[metrics::ErrorCodeIndex(code)].fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 void HelplineService::UpdateOrg(OrgInfo org) {
@@ -433,7 +491,9 @@ void HelplineService::Apply(const core::Effect& effect) {
           [&](const core::QueueUpdate& update) {
             if (auto* visitor = visitor_of(update.chat)) visitor->SendText(QueueMessage(update.status));
           },
-          [&](const core::Refused&) {},  // answered where the join was handled
+          [&](const core::Refused&) {
+            if (environment_.metrics) environment_.metrics->chats_refused.fetch_add(1, std::memory_order_relaxed);
+          },
           [&](const core::Offered& offered) {
             const core::Conversation* chat = core_.FindChat(offered.chat);
             if (CounselorConnection* counselor = Counselor(offered.counselor); counselor && chat) {
@@ -450,6 +510,14 @@ void HelplineService::Apply(const core::Effect& effect) {
             const core::Conversation* chat = core_.FindChat(assigned.chat);
             if (route == routes_.end() || !chat) return;
             ChatRoute& target = route->second;
+            if (assigned.leg == 0 && chat->accepted_at) {  // answered for the first time
+              history_.Answered(now());
+              if (environment_.metrics) {
+                environment_.metrics->chats_answered.fetch_add(1, std::memory_order_relaxed);
+                environment_.metrics->wait_seconds.Observe(
+                    std::chrono::duration<double>(*chat->accepted_at - chat->queued_at).count());
+              }
+            }
             target.holders[assigned.leg] = assigned.counselor;
             target.current_leg = assigned.leg;
             // Keep the previous leg (its last frames and acks may still be in flight), no older.
@@ -489,6 +557,10 @@ void HelplineService::Apply(const core::Effect& effect) {
             if (CounselorConnection* to = Counselor(finished.to)) to->SendText(text);
           },
           [&](const core::Ended& ended) {
+            if (ended.reason == core::EndReason::kAbandoned || ended.reason == core::EndReason::kExpired) {
+              history_.Abandoned(now());
+              if (environment_.metrics) environment_.metrics->chats_abandoned.fetch_add(1, std::memory_order_relaxed);
+            }
             if (ended.counselor) {
               if (CounselorConnection* counselor = Counselor(*ended.counselor)) {
                 counselor->SendText(CounselorEndedMessage(ended.chat, ended.reason));
@@ -509,6 +581,7 @@ void HelplineService::Apply(const core::Effect& effect) {
             }
           },
           [&](const core::Rejected& rejected) {
+            CountError(core::RejectionName(rejected.code));
             if (rejected.counselor) {
               if (CounselorConnection* counselor = Counselor(*rejected.counselor)) {
                 counselor->SendText(RejectedMessage(rejected.code, rejected.chat));
@@ -550,8 +623,14 @@ void HelplineService::Persist(const core::ConversationRecord& record) {
   crypto::Digest verifier{};
   if (auto route = routes_.find(record.chat); route != routes_.end()) verifier = route->second.resume_verifier;
   storage::ConversationRecord stored = ToStoredConversation(record, verifier);
-  environment_.run_blocking([stores = environment_.stores, stored = std::move(stored)] {
-    if (auto written = stores->conversations().Put(stored); !written) {
+  environment_.run_blocking([stores = environment_.stores, metrics = environment_.metrics, stored = std::move(stored)] {
+    auto started = std::chrono::steady_clock::now();
+    auto written = stores->conversations().Put(stored);
+    if (metrics) {
+      metrics->storage_write_seconds.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    if (!written) {
       log::Error("helpline.persist_failed", {{"error", storage::CodeName(written.error().code)}});
     }
   });

@@ -20,6 +20,7 @@
 #include "server/helpline/connections.h"
 #include "server/helpline/control_messages.h"
 #include "server/helpline/helpline_options.h"
+#include "server/helpline/operator_history.h"
 #include "server/helpline/rate_limiter.h"
 #include "server/net/websocket_endpoint.h"
 
@@ -57,6 +58,8 @@ class HelplineService {
   void UpdateOrg(OrgInfo org);
 
   const HelplineOptions& options() const { return options_; }
+  // Counts an error sent to a client in /metrics (by its protocol code).
+  void Counted(std::string_view code) { CountError(code); }
   core::Instant now() const { return environment_.now(); }
 
   // --- from connections ---
@@ -85,6 +88,9 @@ class HelplineService {
   void Count(const core::RecordStatistics& statistics);
   void Audit(const std::string& actor, std::string_view action);
   void BroadcastQueueOverview();
+  void SendSnapshots(bool only_if_changed);
+  void CountError(std::string_view code);
+  void Measure();
 
   HelplineOptions options_;
   HelplineEnvironment environment_;
@@ -96,6 +102,11 @@ class HelplineService {
   KeyedRateLimiter visitor_joins_;
   std::map<core::ChatId, std::pair<std::string, WrapUpRequest>> pending_wrap_ups_;
   std::string last_overview_;
+  std::set<CounselorConnection*> watchers_;  // supervisors watching the operator view
+  std::string last_snapshot_;
+  std::uint64_t ticks_ = 0;
+  OperatorHistory history_;
+  std::size_t visitor_connections_ = 0;
 };
 
 }  // namespace haven::helpline

@@ -75,6 +75,8 @@ std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& 
 
 std::uint16_t Server::port() const { return impl_->acceptor->local_endpoint().port(); }
 
+int Server::connections() const { return impl_->state.connections.load(); }
+
 void Server::Post(std::function<void()> task) { asio::post(impl_->main_loop().io, std::move(task)); }
 
 void Server::Every(std::chrono::milliseconds interval, std::function<void()> task) {

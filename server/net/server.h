@@ -43,6 +43,8 @@ class Server {
   ~Server();
 
   std::uint16_t port() const;
+  // Open HTTP and WebSocket connections right now (any thread).
+  int connections() const;
   // Serves until a termination signal, then shuts down. Returns 0 after a clean shutdown,
   // 1 when connections were still open at the deadline.
   int Run();

@@ -139,6 +139,7 @@ class CounselorBot : public Bot {
   std::size_t CountOf(std::string_view type) const;
   bool ready_for(const std::string& chat);
   std::optional<int> close_code() const { return socket_->close_code(); }
+  const std::string& cookie() const { return cookie_; }
 
  private:
   void Handle(const WsMessage& message);

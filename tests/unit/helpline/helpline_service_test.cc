@@ -9,6 +9,7 @@
 
 #include "server/helpline/control_writer.h"
 #include "server/helpline/envelope.h"
+#include "server/metrics/metrics.h"
 #include "storage/memory_store.h"
 #include "storage/stores.h"
 
@@ -92,7 +93,7 @@ class HelplineServiceTest : public ::testing::Test {
         [this] { return now_; },
         [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
         [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
-        &stores_});
+        &stores_, &metrics_});
     visitor_endpoint_ = service_->VisitorEndpoint({"http://haven.test"});
     counselor_endpoint_ = service_->CounselorEndpoint({"http://haven.test"});
   }
@@ -114,9 +115,11 @@ class HelplineServiceTest : public ::testing::Test {
     return client;
   }
 
-  void AddCounselor(const std::string& handle, storage::AccountStatus status = storage::AccountStatus::kActive) {
+  void AddCounselor(const std::string& handle, storage::AccountStatus status = storage::AccountStatus::kActive,
+                    storage::AccountRole role = storage::AccountRole::kCounselor) {
     storage::AccountRecord account;
     account.handle = handle;
+    account.role = role;
     account.display_name = "Name of " + handle;
     account.status = status;
     account.languages = {"bg", "en"};
@@ -165,6 +168,7 @@ class HelplineServiceTest : public ::testing::Test {
   storage::ManualClock clock_{1'800'000'000};
   std::unique_ptr<storage::KeyRing> keys_ = storage::KeyRing::InMemory(clock_.Today());
   storage::Stores stores_{store_, *keys_, clock_, storage::RetentionSettings{}};
+  metrics::HelplineMetrics metrics_;
   std::unique_ptr<HelplineService> service_;
   net::WebSocketEndpoint visitor_endpoint_, counselor_endpoint_;
 };
@@ -392,6 +396,80 @@ TEST_F(HelplineServiceTest, UnknownWrapUpCodesAreRefused) {
   counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
                   R"(","categories":["made_up"],"age_band":"","outcome":"support_given","referral":false})");
   EXPECT_EQ(Str(counselor->Next("error"), "code"), "bad_wrap_up");
+}
+
+TEST_F(HelplineServiceTest, ReadyCarriesTheCannedRepliesAndTheWrapUpCodes) {
+  AddCounselor("c-1");
+  Token ticket{};
+  ticket.fill(1);
+  ASSERT_TRUE(stores_.sessions().PutTicket(ticket, "c-1"));
+  Client counselor;
+  counselor.handler = counselor_endpoint_.open(counselor.peer, FakeRequest{});
+  counselor.Text(R"({"type":"auth","ticket":")" + crypto::ToHex(ticket) + R"("})");
+  Drain();
+  auto ready = counselor.Next("ready");
+  EXPECT_EQ(ready.at("wrap_up").as_object().at("categories").as_array().size(), 2u);
+  EXPECT_EQ(ready.at("wrap_up").as_object().at("outcomes").as_array()[0].as_string(), "support_given");
+  EXPECT_TRUE(ready.at("canned_replies").as_object().contains("bg"));
+}
+
+TEST_F(HelplineServiceTest, OnlySupervisorsWatchAndTheyGetTheRealNumbers) {
+  AddCounselor("c-1");
+  AddCounselor("s-1", storage::AccountStatus::kActive, storage::AccountRole::kSupervisor);
+  auto counselor = OpenCounselor("c-1");
+  counselor->Text(R"({"type":"watch"})");
+  EXPECT_EQ(Str(counselor->Next("rejected"), "code"), "not_allowed");
+  auto supervisor = OpenCounselor("s-1", false);
+  supervisor->Text(R"({"type":"watch"})");
+  auto first = supervisor->Next("operator_snapshot");
+  EXPECT_EQ(first.at("counselors_on_duty").as_int64(), 1);
+  EXPECT_EQ(first.at("waiting").as_object().at("general").as_int64(), 0);
+  std::vector<std::unique_ptr<Client>> visitors;
+  for (std::uint8_t i = 0; i < 3; ++i) {
+    visitors.push_back(OpenVisitor(i + 1));
+    Join(*visitors.back(), R"({"language":"","age_band":"","in_danger":"yes"})");
+  }
+  now_ += 1s;
+  service_->Tick();
+  now_ += 1s;
+  service_->Tick();  // snapshots go out every other tick when something changed
+  auto later = supervisor->Next("operator_snapshot");
+  EXPECT_EQ(later.at("waiting").as_object().at("danger").as_int64(), 3);  // an offered chat still waits
+  EXPECT_EQ(later.at("history").as_array().size(), 1u);
+  EXPECT_EQ(later.at("history").as_array()[0].as_object().at("waiting").as_int64(), 3);
+  // Once nobody waits and nothing moves, nothing more is sent.
+  for (auto& visitor : visitors) visitor->Text(R"({"type":"leave"})");
+  now_ += 2s;
+  service_->Tick();
+  now_ += 2s;
+  service_->Tick();
+  std::size_t snapshots = supervisor->peer.texts.size();
+  now_ += 2s;
+  service_->Tick();
+  now_ += 2s;
+  service_->Tick();
+  EXPECT_EQ(supervisor->peer.texts.size(), snapshots);
+}
+
+TEST_F(HelplineServiceTest, MetricsCountFramesErrorsAndQueues) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  visitor->Frame(Data(chat, 0, 1, "OFFER"));
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
+  visitor->Text("not json");
+  service_->Tick();
+  EXPECT_EQ(metrics_.frames[0].load(), 1u);
+  EXPECT_EQ(metrics_.frames[1].load(), 1u);
+  EXPECT_EQ(metrics_.chats_answered.load(), 1u);
+  EXPECT_EQ(metrics_.chats_active.load(), 1);
+  EXPECT_EQ(metrics_.errors[metrics::ErrorCodeIndex("bad_message")].load(), 1u);
+  std::string text = metrics::RenderMetrics(metrics_, 7);
+  EXPECT_NE(text.find("haven_relay_frames_total{direction=\"to_counselor\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("haven_connections 7\n"), std::string::npos);
+  EXPECT_EQ(text.find(chat), std::string::npos) << "no label may name a chat";
 }
 
 TEST_F(HelplineServiceTest, RestoreRebuildsTheQueueFromStorage) {

@@ -37,6 +37,44 @@ TEST_F(StatsStoreTest, CellsBelowFiveAreSuppressedNeverShown) {
   EXPECT_EQ(by_outcome["ended-early"], std::nullopt);
 }
 
+// Two weeks of three chats each: every week alone is suppressed, their month is not.
+TEST_F(StatsStoreTest, MonthsSumRawCountsBeforeSuppressing) {
+  std::uint64_t week_later = testing::kStart + 7 * 86400;
+  ASSERT_EQ(MonthOfIsoWeek(IsoWeek(testing::kStart)), MonthOfIsoWeek(IsoWeek(week_later)));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(stores_.stats().Record(Event("referred", 20)));
+    StatsEvent later = Event("referred", 20);
+    later.time = week_later;
+    ASSERT_TRUE(stores_.stats().Record(later));
+  }
+  std::uint32_t first = IsoWeek(testing::kStart), second = IsoWeek(week_later);
+  auto weekly = stores_.stats().Report(first, second);
+  ASSERT_TRUE(weekly);
+  ASSERT_EQ(weekly->cells.size(), 2u);
+  EXPECT_EQ(weekly->cells[0].count, std::nullopt);
+  EXPECT_EQ(weekly->cells[1].count, std::nullopt);
+  auto monthly = stores_.stats().Report(first, second, StatsPeriod::kMonth);
+  ASSERT_TRUE(monthly);
+  ASSERT_EQ(monthly->cells.size(), 1u);
+  EXPECT_EQ(monthly->cells[0].week, MonthOfIsoWeek(first));
+  EXPECT_EQ(monthly->cells[0].count, 6u);
+  ASSERT_EQ(monthly->histograms.size(), 1u);
+  EXPECT_EQ(monthly->histograms[0].buckets[0], 6u);
+}
+
+TEST(IsoWeek, MonthsAndTextsRoundTrip) {
+  EXPECT_EQ(MonthOfIsoWeek(202501), 202501u);
+  EXPECT_EQ(MonthOfIsoWeek(202601), 202601u);  // starts 2025-12-29, its Thursday is 2026-01-01
+  EXPECT_EQ(MonthOfIsoWeek(202005), 202001u);  // 2020-W05: Thursday 30 January
+  EXPECT_EQ(MonthOfIsoWeek(202006), 202002u);
+  EXPECT_EQ(ParseIsoWeek("2025-W03"), 202503u);
+  EXPECT_EQ(IsoWeekText(*ParseIsoWeek("2025-W53")), "2025-W53");
+  for (const char* bad : {"2025-W00", "2025-W54", "2025W03", "2025-W3", "2025-W03x", "abcd-W03"}) {
+    EXPECT_FALSE(ParseIsoWeek(bad)) << bad;
+  }
+  EXPECT_EQ(MonthText(202512), "2025-12");
+}
+
 TEST_F(StatsStoreTest, HistogramsCountWaitAndHandlingInFixedBuckets) {
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(stores_.stats().Record(Event("referred", 20, 1000)));
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(stores_.stats().Record(Event("referred", 5000, 100000)));

@@ -1,0 +1,62 @@
+// What /metrics reports, in Prometheus text format: counters, gauges and histograms kept in
+// atomics so any thread may update them (the relay does, once per frame: two relaxed
+// increments). Labels are lanes, directions and error codes, never anything that names a
+// chat, a visitor or a counselor.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace haven::metrics {
+
+class Histogram {
+ public:
+  explicit Histogram(std::span<const double> bounds) : bounds_(bounds) {}
+  void Observe(double value);
+  void Render(std::string& out, std::string_view name, std::string_view help) const;
+
+ private:
+  std::span<const double> bounds_;
+  std::array<std::atomic<std::uint64_t>, 16> buckets_{};  // bounds_.size() <= 15, +Inf last
+  std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_micros_{0};
+};
+
+struct HelplineMetrics {
+  // Gauges, set by the helpline once a second.
+  std::array<std::atomic<std::int64_t>, 3> queue_by_lane{};  // danger, minor, general
+  std::atomic<std::int64_t> chats_active{0};
+  std::atomic<std::int64_t> longest_wait_seconds{0};
+  std::atomic<std::int64_t> counselors_on_duty{0};
+  std::atomic<std::int64_t> counselors_available{0};
+  std::atomic<std::int64_t> visitor_connections{0};
+  std::atomic<std::int64_t> counselor_connections{0};
+  // Counters.
+  std::array<std::atomic<std::uint64_t>, 2> frames{};  // to counselor, to visitor
+  std::array<std::atomic<std::uint64_t>, 2> bytes{};
+  std::atomic<std::uint64_t> chats_answered{0};
+  std::atomic<std::uint64_t> chats_abandoned{0};
+  std::atomic<std::uint64_t> chats_refused{0};
+  std::array<std::atomic<std::uint64_t>, 32> errors{};  // by code, see ErrorCodeName
+  // Histograms.
+  Histogram wait_seconds;
+  Histogram storage_write_seconds;
+
+  HelplineMetrics();
+};
+
+// Indexes into HelplineMetrics::errors: the control error codes then the rejection codes of
+// docs/protocol.md 12.1, in that table's order.
+inline constexpr std::size_t kErrorCodeCount = 18;
+std::string_view ErrorCodeName(std::size_t index);
+std::size_t ErrorCodeIndex(std::string_view name);
+
+// The whole exposition; `connections` is the server's open connection count.
+std::string RenderMetrics(const HelplineMetrics& metrics, std::int64_t connections);
+
+}  // namespace haven::metrics

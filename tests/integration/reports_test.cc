@@ -1,0 +1,148 @@
+// What operators and the NGO read: /metrics (checked by Prometheus's own promtool), the
+// statistics API with its suppression, the CSV, and `haven stats export`.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "storage/iso_week.h"
+#include "tests/integration/support/helpline_bots.h"
+#include "tests/integration/support/run_haven.h"
+
+namespace haven::testing {
+namespace {
+
+namespace json = boost::json;
+const std::string kToken = "metrics-token-0123456789abcdef";
+
+std::pair<int, std::string> Shell(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
+  std::string output;
+  char buffer[4096];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe.get())) output.append(buffer, n);
+  int status = ::pclose(pipe.release());
+  return {WEXITSTATUS(status), output};
+}
+
+// scripts/setup --test extracts promtool into build/tools when the machine has none installed.
+std::string Promtool() {
+  std::string extracted = std::string(HAVEN_SOURCE_DIR) + "/build/tools/bin/promtool";
+  return ::access(extracted.c_str(), X_OK) == 0 ? extracted : "promtool";
+}
+
+std::string Str(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->get_string()) : "";
+}
+
+TEST(Metrics, NeedTheTokenAndPassPromtool) {
+  ServerProcess server({{"metrics.token", "\"" + kToken + "\""}});
+  EXPECT_EQ(HttpGet(server.port(), "/metrics")->status, 401);
+  EXPECT_EQ(HttpGet(server.port(), "/metrics", "Authorization: Bearer wrong-token-0123456789abcdef\r\n")->status, 401);
+  auto account = EnrolCounselor(server, "c-1");
+  CounselorBot counselor(server, *account);
+  counselor.Duty("available");
+  VisitorBot visitor(server);
+  ASSERT_TRUE(visitor.Join());
+  ASSERT_TRUE(counselor.Until([&] { return counselor.LastOf("offer").has_value(); }));
+  counselor.Send({{"type", "answer_offer"}, {"chat_id", visitor.chat()}, {"accept", true}});
+  ASSERT_TRUE(PumpUntil([&] { return counselor.ready_for(visitor.chat()) && visitor.verified(); }, {&counselor, &visitor}));
+  counselor.Until([] { return false; }, std::chrono::milliseconds(1200));  // a tick updates the gauges
+  auto reply = HttpGet(server.port(), "/metrics", "Authorization: Bearer " + kToken + "\r\n");
+  ASSERT_TRUE(reply);
+  ASSERT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  std::string path = server.dir().string() + "/metrics.txt";
+  std::ofstream(path) << reply->body;
+  auto [status, output] = Shell(Promtool() + " check metrics < " + path);
+  EXPECT_EQ(status, 0) << output;
+  EXPECT_NE(reply->body.find("haven_chats_active 1\n"), std::string::npos) << reply->body;
+  EXPECT_NE(reply->body.find("haven_counselors{state=\"on_duty\"} 1\n"), std::string::npos);
+  EXPECT_EQ(reply->body.find("haven_relay_frames_total{direction=\"to_counselor\"} 0\n"), std::string::npos);
+  EXPECT_EQ(reply->body.find(visitor.chat()), std::string::npos);
+}
+
+TEST(Metrics, AreOffWithoutAToken) {
+  ServerProcess server;
+  EXPECT_EQ(HttpGet(server.port(), "/metrics")->status, 404);
+}
+
+TEST(Metrics, TheShippedPrometheusConfigAndAlertsAreValid) {
+  std::string ops = std::string(HAVEN_SOURCE_DIR) + "/ops/";
+  auto [rules_status, rules] = Shell(Promtool() + " check rules " + ops + "haven-alerts.yml");
+  EXPECT_EQ(rules_status, 0) << rules;
+  // check config resolves rule_files and credentials_file relative to itself: use a copy.
+  std::string dir = ::testing::TempDir() + "/prometheus-check";
+  Shell("rm -rf " + dir + " && mkdir -p " + dir + " && cp " + ops + "prometheus.yml " + ops + "haven-alerts.yml " + dir +
+        "/ && sed -i 's#/etc/prometheus/haven-metrics-token#" + dir + "/token#' " + dir + "/prometheus.yml && echo x > " +
+        dir + "/token");
+  auto [config_status, config] = Shell(Promtool() + " check config " + dir + "/prometheus.yml");
+  EXPECT_EQ(config_status, 0) << config;
+}
+
+// Five chats in one category, one in another: the first is counted, the second is "<5".
+TEST(Statistics, SupervisorsSeeSuppressedTablesAndTheCsvMatchesTheCommand) {
+  ServerProcess server;
+  auto account = EnrolCounselor(server, "c-1");
+  CounselorBot counselor(server, *account);
+  counselor.Duty("available");
+  for (int i = 0; i < 6; ++i) {
+    VisitorBot visitor(server);
+    ASSERT_TRUE(visitor.Join("bg", "13-17"));
+    std::string chat = visitor.chat();
+    ASSERT_TRUE(counselor.Until([&] {
+      auto offer = counselor.LastOf("offer");
+      return offer && Str(*offer, "chat_id") == chat;
+    }));
+    counselor.Send({{"type", "answer_offer"}, {"chat_id", chat}, {"accept", true}});
+    ASSERT_TRUE(PumpUntil([&] { return counselor.ready_for(chat); }, {&counselor, &visitor}));
+    counselor.End(chat);
+    std::size_t saved = counselor.CountOf("wrap_up_saved");
+    counselor.Send({{"type", "wrap_up"}, {"chat_id", chat},
+                    {"categories", json::array{i < 5 ? "psychological_violence" : "stalking"}},
+                    {"age_band", "13-17"}, {"outcome", "support_given"}, {"referral", false}});
+    ASSERT_TRUE(counselor.Until([&] { return counselor.CountOf("wrap_up_saved") == saved + 1; }));
+  }
+  std::string week = storage::IsoWeekText(storage::IsoWeek(static_cast<std::uint64_t>(std::time(nullptr))));
+  std::string query = "/api/stats?from=" + week + "&to=" + week;
+  // A counselor may not read them.
+  auto denied = HttpGet(server.port(), query, "Cookie: " + counselor.cookie() + "\r\n");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403);
+  EXPECT_EQ(HttpGet(server.port(), query)->status, 401);
+
+  auto supervisor_account = EnrolCounselor(server, "s-1", "supervisor");
+  CounselorBot supervisor(server, *supervisor_account);
+  auto reply = HttpGet(server.port(), query, "Cookie: " + supervisor.cookie() + "\r\n");
+  ASSERT_TRUE(reply);
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  auto rows = json::parse(reply->body).as_object().at("rows").as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& value : rows) {
+    const auto& row = value.as_object();
+    EXPECT_EQ(Str(row, "period"), week);
+    EXPECT_EQ(Str(row, "age_band"), "13-17");
+    EXPECT_EQ(Str(row, "language"), "bg");
+    if (Str(row, "category") == "psychological_violence") {
+      EXPECT_EQ(row.at("count").as_int64(), 5);
+    } else {
+      EXPECT_TRUE(row.at("count").is_null()) << "a single chat must never be shown";
+    }
+  }
+  auto csv = HttpGet(server.port(), "/api/stats.csv?from=" + week + "&to=" + week,
+                     "Cookie: " + supervisor.cookie() + "\r\n");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find(week + ",psychological_violence,13-17,bg,support_given,5\r\n"), std::string::npos) << csv->body;
+  EXPECT_NE(csv->body.find(week + ",stalking,13-17,bg,support_given,<5\r\n"), std::string::npos);
+  auto [status, exported] =
+      RunHaven("stats export --from " + week + " --to " + week + " --config " + server.config_path().string());
+  EXPECT_EQ(status, 0) << exported;
+  EXPECT_EQ(exported, csv->body);
+  EXPECT_EQ(HttpGet(server.port(), "/api/stats?from=2027-W99&to=x", "Cookie: " + supervisor.cookie() + "\r\n")->status, 400);
+}
+
+}  // namespace
+}  // namespace haven::testing
