@@ -60,6 +60,7 @@ std::expected<crypto::SigningKey, std::string> MakeOrg(const fs::path& dir) {
                              std::pair{kSigningCertificateFile, &certificate->encoded}}) {
     if (auto written = WriteNewFile(dir / name, *bytes, 0600); !written) return std::unexpected(written.error());
   }
+  if (auto written = WriteRootPublicKeyFile(dir, root.public_key()); !written) return std::unexpected(written.error());
   return signing;
 }
 

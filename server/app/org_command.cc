@@ -26,6 +26,12 @@ std::uint64_t NowSeconds() {
 
 }  // namespace
 
+std::expected<void, std::string> WriteRootPublicKeyFile(const std::filesystem::path& dir, const crypto::PublicKey& key) {
+  std::string text = crypto::ToHex(key) + "\n";
+  return WriteNewFile(dir / kRootPublicKeyFile, crypto::ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                      0644);
+}
+
 int RunOrgInit(const OrgInitOptions& options) {
   if (!crypto::InitSodium()) return Failed("libsodium could not initialise");
   std::error_code ec;
@@ -37,10 +43,13 @@ int RunOrgInit(const OrgInitOptions& options) {
   auto file = crypto::EncodeKeyFile(crypto::KeyFileKind::kOrgRoot, root, crypto::AsText(passphrase->bytes()));
   if (!file) return Failed(std::string(crypto::Sentence(file.error().code)));
   if (auto written = WriteNewFile(options.dir / kRootKeyFile, *file, 0600); !written) return Failed(written.error());
+  if (auto written = WriteRootPublicKeyFile(options.dir, root.public_key()); !written) return Failed(written.error());
   std::cout << "Org root key created: " << (options.dir / kRootKeyFile).string() << "\n"
-            << "Public key:  " << crypto::ToHex(root.public_key()) << "\n"
+            << "Public key:  " << crypto::ToHex(root.public_key()) << " (also in " << kRootPublicKeyFile << ")\n"
             << "Fingerprint: " << crypto::FingerprintForPeople(root.public_key()) << "\n"
-            << "Publish the fingerprint with the embed snippet. Keep the key file and its passphrase offline.\n";
+            << "Publish the fingerprint with the embed snippet. After `haven org signing-key`, move "
+            << kRootKeyFile << " offline\n"
+            << "(haven serve needs only " << kRootPublicKeyFile << ") and keep its passphrase offline too.\n";
   return 0;
 }
 

@@ -3,13 +3,18 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <filesystem>
 #include <optional>
 #include <string>
 
+#include "crypto/signing_key.h"
+
 namespace haven::app {
 
 inline constexpr std::string_view kRootKeyFile = "org-root.key";
+// The root public key in hex: all `haven serve` needs, so org-root.key can be kept offline.
+inline constexpr std::string_view kRootPublicKeyFile = "org-root.pub";
 inline constexpr std::string_view kSigningKeyFile = "org-signing.key";
 inline constexpr std::string_view kSigningCertificateFile = "org-signing.cert";
 
@@ -28,5 +33,8 @@ struct SigningKeyOptions {
 
 int RunOrgInit(const OrgInitOptions& options);
 int RunOrgSigningKey(const SigningKeyOptions& options);
+
+// Writes org-root.pub into `dir` (never replacing one).
+std::expected<void, std::string> WriteRootPublicKeyFile(const std::filesystem::path& dir, const crypto::PublicKey& key);
 
 }  // namespace haven::app

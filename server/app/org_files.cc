@@ -1,5 +1,7 @@
 #include "server/app/org_files.h"
 
+#include <algorithm>
+
 #include "crypto/certificate.h"
 #include "crypto/key_file.h"
 #include "crypto/revocation_list.h"
@@ -8,12 +10,47 @@
 
 namespace haven::app {
 
+namespace {
+
+// From org-root.pub when present (the root key file may then be offline), else from the
+// public half of org-root.key; when both are there they must agree.
+std::expected<crypto::PublicKey, std::string> RootPublicKey(const std::filesystem::path& dir) {
+  std::optional<crypto::PublicKey> from_key_file;
+  std::error_code ec;
+  if (std::filesystem::exists(dir / kRootKeyFile, ec)) {
+    auto file = ReadSmallFile(dir / kRootKeyFile, crypto::kKeyFileSize);
+    if (!file) return std::unexpected(file.error() + " (org.dir)");
+    auto key = crypto::KeyFilePublicKey(*file, crypto::KeyFileKind::kOrgRoot);
+    if (key) from_key_file = *key;
+    if (!key) return std::unexpected(std::string(kRootKeyFile) + " is not an org root key file");
+  }
+  if (!std::filesystem::exists(dir / kRootPublicKeyFile, ec)) {
+    if (from_key_file) return *from_key_file;
+    return std::unexpected("org.dir holds neither " + std::string(kRootPublicKeyFile) + " nor " +
+                           std::string(kRootKeyFile) + "; run haven org init");
+  }
+  auto text = ReadSmallFile(dir / kRootPublicKeyFile, 2 * crypto::kPublicKeySize + 2);
+  if (!text) return std::unexpected(text.error() + " (org.dir)");
+  std::string_view hex(reinterpret_cast<const char*>(text->data()), text->size());
+  if (!hex.empty() && hex.back() == '\n') hex.remove_suffix(1);
+  auto bytes = crypto::FromHex(hex);
+  if (!bytes || bytes->size() != crypto::kPublicKeySize) {
+    return std::unexpected(std::string(kRootPublicKeyFile) + " must hold the root public key as 64 hex digits");
+  }
+  crypto::PublicKey key{};
+  std::copy(bytes->begin(), bytes->end(), key.begin());
+  if (from_key_file && *from_key_file != key) {
+    return std::unexpected(std::string(kRootPublicKeyFile) + " does not match " + std::string(kRootKeyFile));
+  }
+  return key;
+}
+
+}  // namespace
+
 std::expected<OrgFiles, std::string> LoadOrgFiles(const std::filesystem::path& dir) {
   OrgFiles org;
-  auto root_file = ReadSmallFile(dir / kRootKeyFile, crypto::kKeyFileSize);
-  if (!root_file) return std::unexpected(root_file.error() + " (org.dir)");
-  auto root = crypto::KeyFilePublicKey(*root_file, crypto::KeyFileKind::kOrgRoot);
-  if (!root) return std::unexpected(std::string(kRootKeyFile) + " is not an org root key file");
+  auto root = RootPublicKey(dir);
+  if (!root) return std::unexpected(root.error());
   org.root_key = *root;
   auto certificate_bytes = ReadSmallFile(dir / kSigningCertificateFile, 1024);
   if (!certificate_bytes) return std::unexpected(certificate_bytes.error() + "; run haven org signing-key");

@@ -31,6 +31,8 @@ struct HttpSettings {
   std::chrono::milliseconds request_timeout{10000};     // to read one whole request
   std::chrono::milliseconds keep_alive_timeout{30000};  // idle between requests
   std::string static_dir;                    // built browser apps; empty = the build's own
+  // Addresses of reverse proxies whose X-Forwarded-For names the client (for rate limits only).
+  std::vector<std::string> trusted_proxies;
   bool operator==(const HttpSettings&) const = default;
 };
 

@@ -1,5 +1,7 @@
 #include "server/config/config_schema.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -119,6 +121,15 @@ std::optional<std::string> CheckOrigin(std::string_view origin) {
   return std::nullopt;
 }
 
+std::optional<std::string> CheckIpAddress(std::string_view text) {
+  std::string address(text);
+  unsigned char bytes[16];
+  if (::inet_pton(AF_INET, address.c_str(), bytes) == 1 || ::inet_pton(AF_INET6, address.c_str(), bytes) == 1) {
+    return std::nullopt;
+  }
+  return "must be an IPv4 or IPv6 address";
+}
+
 std::optional<std::string> CheckLogLevel(std::string_view level) {
   if (level == "debug" || level == "info" || level == "warn" || level == "error") return std::nullopt;
   return "must be one of debug, info, warn, error";
@@ -181,6 +192,7 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("http", "body_limit_bytes", "bytes", [](Config& c) -> auto& { return c.http.body_limit_bytes; }, 0, 1 << 20));
   fields.push_back(IntegerField<milliseconds>("http", "request_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.http.request_timeout; }, 100, 120000));
   fields.push_back(IntegerField<milliseconds>("http", "keep_alive_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.http.keep_alive_timeout; }, 100, 600000));
+  fields.push_back(StringListField("http", "trusted_proxies", [](Config& c) -> auto& { return c.http.trusted_proxies; }, CheckIpAddress));
   fields.push_back(StringField("http", "static_dir", [](Config& c) -> auto& { return c.http.static_dir; }, nullptr));
 
   fields.push_back(StringListField("websocket", "allowed_origins", [](Config& c) -> auto& { return c.websocket.allowed_origins; }, CheckOrigin));

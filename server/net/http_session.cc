@@ -50,20 +50,38 @@ HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request
 
 HttpSession::HttpSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot)
     : stream_(std::move(socket)), loop_(loop), state_(state), slot_(std::move(slot)) {
-  // The one place the peer's address is read: it is turned into a keyed hash at once and
-  // then forgotten (see ClientKey).
+  // The peer's address is turned into a keyed hash at once and then forgotten (see ClientKey).
   beast::error_code ec;
   auto remote = stream_.socket().remote_endpoint(ec);
-  if (!ec && state_.address_keyer) {
-    auto address = remote.address();
-    if (address.is_v4()) {
-      auto bytes = address.to_v4().to_bytes();
-      client_ = state_.address_keyer(bytes.data(), bytes.size());
-    } else {
-      auto bytes = address.to_v6().to_bytes();
-      client_ = state_.address_keyer(bytes.data(), bytes.size());
-    }
+  if (ec) return;
+  client_ = KeyOf(remote.address());
+  from_trusted_proxy_ = std::ranges::find(state_.trusted_proxies, remote.address()) != state_.trusted_proxies.end();
+}
+
+ClientKey HttpSession::KeyOf(const asio::ip::address& address) const {
+  if (!state_.address_keyer) return {};
+  if (address.is_v4()) {
+    auto bytes = address.to_v4().to_bytes();
+    return state_.address_keyer(bytes.data(), bytes.size());
   }
+  auto bytes = address.to_v6().to_bytes();
+  return state_.address_keyer(bytes.data(), bytes.size());
+}
+
+// A trusted proxy appends the address it saw to X-Forwarded-For, so the last entry is the one
+// no client can forge. One proxy connection carries many clients: this runs per request.
+std::optional<ClientKey> HttpSession::ClientOf(const HttpRequest& request) const {
+  if (!from_trusted_proxy_) return client_;
+  auto forwarded = request.Header("X-Forwarded-For");
+  if (!forwarded) return client_;
+  std::string_view last = *forwarded;
+  if (auto comma = last.rfind(','); comma != std::string_view::npos) last.remove_prefix(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(last, ec);
+  if (ec) return std::nullopt;
+  return KeyOf(address);
 }
 
 HttpSession::~HttpSession() = default;
@@ -103,9 +121,16 @@ Task<void> HttpSession::Run() {
       break;
     }
     http::request<http::string_body>& request = parser.get();
-    BeastRequest view(request, client_);
+    ClientKey client = client_;
+    BeastRequest view(request, client);
     if (view.path().empty() || view.path().front() != '/') {
       co_await Write(HttpResponse::Text(400, "malformed request: target must be a path"), false, false);
+      break;
+    }
+    if (auto forwarded = ClientOf(view)) {
+      client = *forwarded;
+    } else {
+      co_await Write(HttpResponse::Text(400, "malformed request: X-Forwarded-For is not an address"), false, false);
       break;
     }
     RouteMatch match = state_.router.Match(view.method(), view.path());
@@ -123,7 +148,7 @@ Task<void> HttpSession::Run() {
         co_await Write(HttpResponse::Text(503, "server is restarting"), false, false);
         break;
       }
-      Upgrade(endpoint, parser.release());
+      Upgrade(endpoint, parser.release(), client);
       co_return;
     }
 
@@ -181,7 +206,8 @@ Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const Http
 
 // Hands the socket to a WebSocketSession on the home loop; this session ends right after,
 // freeing its buffers and parser.
-void HttpSession::Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request) {
+void HttpSession::Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request,
+                          const ClientKey& client) {
   EventLoop& home = state_.home_loop ? *state_.home_loop : loop_;
   Socket socket = stream_.release_socket();
   if (&home != &loop_) {
@@ -192,7 +218,7 @@ void HttpSession::Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::U
     if (ec) return;
     socket = Socket(home.executor(), protocol, native);
   }
-  auto session = std::make_shared<WebSocketSession>(std::move(socket), home, state_, std::move(slot_), endpoint, client_);
+  auto session = std::make_shared<WebSocketSession>(std::move(socket), home, state_, std::move(slot_), endpoint, client);
   Spawn(home.executor(), "websocket_session",
         [session, request = std::move(request)]() mutable { return session->Run(std::move(request)); });
 }

@@ -7,6 +7,7 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <memory>
+#include <optional>
 
 #include "server/net/asio.h"
 #include "server/net/connections.h"
@@ -28,10 +29,15 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
  private:
   Task<bool> Write(const HttpResponse& response, bool head_only, bool keep_alive);
   Task<HttpResponse> Call(const AsyncHttpHandler& handler, const HttpRequest& request);
-  void Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request);
+  void Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request, const ClientKey& client);
+  ClientKey KeyOf(const asio::ip::address& address) const;
+  // The client this request is for: the peer, or the one a trusted proxy names; nullopt when a
+  // trusted proxy sent a malformed X-Forwarded-For.
+  std::optional<ClientKey> ClientOf(const HttpRequest& request) const;
 
   HttpStream stream_;
-  ClientKey client_{};
+  ClientKey client_{};  // the peer's
+  bool from_trusted_proxy_ = false;
   beast::flat_buffer buffer_;
   EventLoop& loop_;
   ServerState& state_;

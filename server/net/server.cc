@@ -46,6 +46,12 @@ std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& 
   auto impl = std::make_unique<Impl>();
   impl->state.config = config;
   impl->state.address_keyer = options.address_keyer;
+  for (const std::string& proxy : config.http.trusted_proxies) {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(proxy, ec);
+    if (ec) return std::unexpected("http.trusted_proxies: " + proxy + " is not an IP address");
+    impl->state.trusted_proxies.push_back(address);
+  }
   impl->options = std::move(options);
   Impl* raw = impl.get();
   router.Handle("/healthz", {HttpMethod::kGet, HttpMethod::kHead}, [](const HttpRequest&) {

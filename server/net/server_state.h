@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "server/config/config.h"
 #include "server/net/asio.h"
@@ -19,6 +20,7 @@ struct ServerState {
   Config config;
   Router router;
   AddressKeyer address_keyer;
+  std::vector<asio::ip::address> trusted_proxies;  // from config.http.trusted_proxies
   // WebSocket sessions all live on this loop, with the helpline they talk to: relaying a
   // frame between two sockets then never crosses threads.
   EventLoop* home_loop = nullptr;

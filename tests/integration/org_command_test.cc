@@ -8,6 +8,7 @@
 #include "crypto/certificate.h"
 #include "crypto/chain.h"
 #include "crypto/key_file.h"
+#include "tests/integration/support/helpline_bots.h"
 #include "tests/integration/support/run_haven.h"
 #include "tests/integration/support/server_process.h"
 
@@ -68,6 +69,27 @@ TEST_F(OrgCommand, RefusesToOverwriteAndRefusesAWrongPassphrase) {
   EXPECT_NE(wrong.first, 0);
   EXPECT_NE(wrong.second.find("passphrase does not open"), std::string::npos) << wrong.second;
   EXPECT_FALSE(fs::exists(dir_ / "keys" / "org-signing.key"));
+}
+
+// The root key file can leave the server after `haven org signing-key`: serve reads org-root.pub.
+TEST_F(OrgCommand, ServeNeedsOnlyThePublicHalfOfTheRootKey) {
+  ASSERT_EQ(RunHaven("org init --dir " + Arg("keys") + " --passphrase-file " + Arg("root-pass")).first, 0);
+  ASSERT_EQ(RunHaven("org signing-key --dir " + Arg("keys") + " --name 'Offline Root' --root-passphrase-file " +
+                     Arg("root-pass") + " --passphrase-file " + Arg("signing-pass"))
+                .first,
+            0);
+  auto root_key = crypto::KeyFilePublicKey(crypto::AsBytes(ReadFile(dir_ / "keys" / "org-root.key")),
+                                           crypto::KeyFileKind::kOrgRoot);
+  ASSERT_TRUE(root_key);
+  EXPECT_EQ(ReadFile(dir_ / "keys" / "org-root.pub"), crypto::ToHex(*root_key) + "\n");
+  fs::rename(dir_ / "keys" / "org-root.key", dir_ / "offline-root.key");
+
+  ServerProcess server({{"org.dir", "\"" + Arg("keys") + "\""}});
+  VisitorBot visitor(server);
+  ASSERT_TRUE(visitor.Until([&] { return !visitor.control().empty(); }));
+  const auto& org = visitor.control().front().at("org").as_object();
+  EXPECT_EQ(org.at("root_key").as_string(), crypto::ToHex(*root_key));
+  EXPECT_EQ(org.at("name").as_string(), "Offline Root");
 }
 
 TEST_F(OrgCommand, ShortPassphraseAndMissingTerminalAreClearErrors) {

@@ -41,14 +41,15 @@ struct WebSocketClient::Impl {
 };
 
 WebSocketClient::WebSocketClient(std::uint16_t port, std::string_view path, std::optional<std::string> origin,
-                                 const std::string& source_address)
+                                 const std::string& source_address, std::optional<std::string> forwarded_for)
     : impl_(std::make_unique<Impl>()) {
   auto& socket = beast::get_lowest_layer(impl_->ws);
   socket.open(asio::ip::tcp::v4());
   socket.bind({asio::ip::make_address(source_address), 0});
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
-  impl_->ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& request) {
+  impl_->ws.set_option(websocket::stream_base::decorator([origin, forwarded_for](websocket::request_type& request) {
     if (origin) request.set(beast::http::field::origin, *origin);
+    if (forwarded_for) request.set("X-Forwarded-For", *forwarded_for);
     request.set(beast::http::field::user_agent, "haven-test-client");
   }));
   bool done = false;

@@ -20,8 +20,9 @@ class WebSocketClient {
  public:
   // Connects to 127.0.0.1:port from `source_address` and sends the upgrade with `origin`
   // (no Origin header when nullopt). Check connected() / handshake_status() after.
+  // `forwarded_for`, when given, is sent as X-Forwarded-For (as a reverse proxy would).
   WebSocketClient(std::uint16_t port, std::string_view path, std::optional<std::string> origin,
-                  const std::string& source_address = "127.0.0.1");
+                  const std::string& source_address = "127.0.0.1", std::optional<std::string> forwarded_for = {});
   ~WebSocketClient();
 
   bool connected() const;
