@@ -632,6 +632,7 @@ void HelplineService::Persist(const core::ConversationRecord& record) {
     }
     if (!written) {
       log::Error("helpline.persist_failed", {{"error", storage::CodeName(written.error().code)}});
+      if (metrics) ++metrics->storage_failures;
     }
   });
 }
@@ -656,6 +657,7 @@ void HelplineService::Count(const core::RecordStatistics& statistics) {
     for (const auto& event : events) {
       if (auto recorded = environment_.stores->stats().Record(event); !recorded) {
         saved = false;
+        if (environment_.metrics) ++environment_.metrics->storage_failures;
         log::Error("helpline.statistics_failed", {{"error", storage::CodeName(recorded.error().code)}});
       }
     }
@@ -672,8 +674,10 @@ void HelplineService::Count(const core::RecordStatistics& statistics) {
 
 void HelplineService::Audit(const std::string& actor, std::string_view action) {
   if (!environment_.stores) return;
-  environment_.run_blocking([stores = environment_.stores, actor, action = std::string(action)] {
+  environment_.run_blocking([stores = environment_.stores, metrics = environment_.metrics, actor,
+                             action = std::string(action)] {
     if (auto appended = stores->audit().Append(actor, action, ""); !appended) {
+      if (metrics) ++metrics->storage_failures;
       log::Error("helpline.audit_failed", {{"error", storage::CodeName(appended.error().code)}});
     }
   });

@@ -108,6 +108,8 @@ std::string RenderMetrics(const HelplineMetrics& m, std::int64_t connections) {
   for (std::size_t i = 0; i <= kErrorCodeCount; ++i) {
     Sample(out, "haven_errors_total", "{code=\"" + std::string(ErrorCodeName(i)) + "\"}", m.errors[i].load());
   }
+  Metric(out, "haven_storage_failures_total", "counter", "Writes of chat records, statistics or audit entries that failed.");
+  Sample(out, "haven_storage_failures_total", "", m.storage_failures.load());
   m.wait_seconds.Render(out, "haven_wait_seconds", "How long answered visitors waited.");
   m.storage_write_seconds.Render(out, "haven_storage_write_seconds", "Synced storage writes of chat records.");
   return out;

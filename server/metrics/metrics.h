@@ -43,6 +43,7 @@ struct HelplineMetrics {
   std::atomic<std::uint64_t> chats_abandoned{0};
   std::atomic<std::uint64_t> chats_refused{0};
   std::array<std::atomic<std::uint64_t>, 32> errors{};  // by code, see ErrorCodeName
+  std::atomic<std::uint64_t> storage_failures{0};      // writes of chat records, statistics or audit that failed
   // Histograms.
   Histogram wait_seconds;
   Histogram storage_write_seconds;

@@ -81,6 +81,36 @@ struct Client {
 
 std::string Str(const json::object& object, std::string_view key) { return std::string(object.at(key).as_string()); }
 
+// The in-memory store, with writes that fail like a full disk when told to (RocksDB's own
+// full-disk behaviour is tested in storage_integration_test).
+class FillableStore final : public storage::KeyValueStore {
+ public:
+  bool full = false;
+  storage::Result<void> Put(storage::Family family, storage::ByteView key, storage::ByteView value,
+                            storage::Durability durability) override {
+    if (full) return storage::Fail(storage::ErrorCode::kDiskFull);
+    return memory_.Put(family, key, value, durability);
+  }
+  storage::Result<std::optional<storage::Bytes>> Get(storage::Family family, storage::ByteView key) const override {
+    return memory_.Get(family, key);
+  }
+  storage::Result<void> Delete(storage::Family family, storage::ByteView key, storage::Durability durability) override {
+    if (full) return storage::Fail(storage::ErrorCode::kDiskFull);
+    return memory_.Delete(family, key, durability);
+  }
+  storage::Result<void> Write(const storage::WriteBatch& batch, storage::Durability durability) override {
+    if (full) return storage::Fail(storage::ErrorCode::kDiskFull);
+    return memory_.Write(batch, durability);
+  }
+  storage::Result<void> ForEach(storage::Family family, const storage::KeyRange& range,
+                                const storage::RawVisitor& visit) const override {
+    return memory_.ForEach(family, range, visit);
+  }
+
+ private:
+  storage::MemoryStore memory_;
+};
+
 class HelplineServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -164,7 +194,7 @@ class HelplineServiceTest : public ::testing::Test {
 
   core::Instant now_{std::chrono::sys_days{std::chrono::year{2027} / 1 / 15}};
   std::deque<std::function<void()>> jobs_;
-  storage::MemoryStore store_;
+  FillableStore store_;
   storage::ManualClock clock_{1'800'000'000};
   std::unique_ptr<storage::KeyRing> keys_ = storage::KeyRing::InMemory(clock_.Today());
   storage::Stores stores_{store_, *keys_, clock_, storage::RetentionSettings{}};
@@ -225,6 +255,28 @@ TEST_F(HelplineServiceTest, FullChatRelaysFramesBothWaysAndCountsTheWrapUp) {
   ASSERT_EQ(report->cells.size(), 1u);
   EXPECT_EQ(report->cells[0].category, "physical_violence");
   EXPECT_FALSE(report->cells[0].count.has_value());  // one chat: suppressed below k = 5
+}
+
+// A failed write is never acknowledged as saved, and operators see it in /metrics.
+TEST_F(HelplineServiceTest, AFullDiskIsCountedAndTheWrapUpIsNotAcknowledged) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  store_.full = true;
+  auto [chat, token] = Join(*visitor);
+  Drain();
+  EXPECT_GE(metrics_.storage_failures.load(), 1u);  // the conversation record
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  counselor->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
+  counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
+                  R"(","categories":["physical_violence"],"age_band":"26-40","outcome":"support_given","referral":false})");
+  auto before = metrics_.storage_failures.load();
+  Drain();
+  EXPECT_EQ(Str(counselor->Next("error"), "code"), "storage_unavailable");
+  EXPECT_GT(metrics_.storage_failures.load(), before);
+  EXPECT_NE(metrics::RenderMetrics(metrics_, 0).find("haven_storage_failures_total " +
+                                                     std::to_string(metrics_.storage_failures.load()) + "\n"),
+            std::string::npos);
 }
 
 TEST_F(HelplineServiceTest, DroppedVisitorResumesAndGetsWhatItMissed) {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# ops/haven.service passes systemd's own checker, and keeps the sandboxing the threat model
+# relies on (no core dumps, no new privileges, read-only system, separate key directory).
+#   systemd_unit_test.sh SOURCE_DIR
+set -euo pipefail
+unit="$1/ops/haven.service"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# verify checks that ExecStart exists; the test machine has no installed haven.
+sed 's#/usr/local/bin/haven#/bin/true#' "$unit" > "$work/haven.service"
+output="$(systemd-analyze verify "$work/haven.service" 2>&1)" || { echo "FAIL: $output"; exit 1; }
+[[ -z "$output" ]] || { echo "FAIL: systemd-analyze warns: $output"; exit 1; }
+for setting in LimitCORE=0 NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
+               "StateDirectory=haven haven-keys haven-org" MemoryDenyWriteExecute=yes; do
+  grep -qx "$setting" "$unit" || { echo "FAIL: $setting is missing"; exit 1; }
+done
+echo "PASS"
