@@ -8,6 +8,8 @@
 //   web      the static site Haven serves (default DIR: widget/dist/web):
 //              DIR/assets/<name>.<hash>.{js,css}   content-addressed bundles (served immutable)
 //              DIR/widget/frame.html              the visitor iframe
+//              DIR/console/index.html             the duty console (with the operator view and
+//                                                 statistics for supervisors)
 //              DIR/index.html                     the demo partner page embedding the loader
 //              DIR/embed.json                     {"loader": "/assets/loader.<hash>.js", "integrity": "sha384-…"}
 //              + every other file of widget/static/, copied
@@ -30,8 +32,11 @@ const kRoot = dirname(fileURLToPath(import.meta.url));
 const kDefaultTestOutdir = join(kRoot, 'dist-test');
 const kDefaultWebOutdir = join(kRoot, 'dist', 'web');
 
-/** gzip byte budgets (ARCHITECTURE §4): the loader, and the frame app without libsodium. */
-const kBudgets = { loader: 5 * 1024, frame: 60 * 1024 };
+/**
+ * gzip byte budgets (ARCHITECTURE §4): the loader, and the frame app without libsodium; the
+ * console's own code (without libsodium's sumo build, which it loads for crypto_pwhash).
+ */
+const kBudgets = { loader: 5 * 1024, frame: 60 * 1024, console: 80 * 1024 };
 
 /**
  * What no bundle of ours may mention (ARCHITECTURE §4: no cookies, storage APIs, service workers
@@ -157,15 +162,32 @@ async function buildWeb(outdirArgument) {
     chunkNames: 'chunk.[hash]',
   });
 
+  const consoleResult = await esbuild.build({
+    ...kBrowserBundle,
+    entryPoints: [
+      { in: 'src/console/main.ts', out: 'console' },
+      { in: 'src/console/console.css', out: 'console' },
+    ],
+    format: 'esm',
+    splitting: true,
+    target: ['es2020'],
+    outdir: assets,
+    entryNames: '[name].[hash]',
+    chunkNames: 'chunk.[hash]',
+  });
+
   const loaderOutputs = collectOutputs(loaderResult, outdir);
   const frameOutputs = collectOutputs(frameResult, outdir);
-  for (const output of [...loaderOutputs, ...frameOutputs]) writeFileSync(join(outdir, output.path), output.bytes);
+  const consoleOutputs = collectOutputs(consoleResult, outdir);
+  for (const output of [...loaderOutputs, ...frameOutputs, ...consoleOutputs]) writeFileSync(join(outdir, output.path), output.bytes);
 
   const isSodium = (output) => output.inputs.some((input) => input.includes('node_modules/libsodium'));
   const loader = loaderOutputs.find((output) => output.path.endsWith('.js'));
   const frameScript = frameOutputs.find((output) => /^assets\/frame\.[^/]+\.js$/.test(output.path));
   const frameStyle = frameOutputs.find((output) => /^assets\/frame\.[^/]+\.css$/.test(output.path));
-  if (!loader || !frameScript || !frameStyle) throw new Error('web: a bundle is missing from the esbuild output');
+  const consoleScript = consoleOutputs.find((output) => /^assets\/console\.[^/]+\.js$/.test(output.path));
+  const consoleStyle = consoleOutputs.find((output) => /^assets\/console\.[^/]+\.css$/.test(output.path));
+  if (!loader || !frameScript || !frameStyle || !consoleScript || !consoleStyle) throw new Error('web: a bundle is missing from the esbuild output');
 
   const markers = {
     LOADER_SRC: loader.url,
@@ -174,6 +196,10 @@ async function buildWeb(outdirArgument) {
     FRAME_SCRIPT_INTEGRITY: sha384(frameScript.bytes),
     FRAME_STYLE: frameStyle.url,
     FRAME_STYLE_INTEGRITY: sha384(frameStyle.bytes),
+    CONSOLE_SCRIPT: consoleScript.url,
+    CONSOLE_SCRIPT_INTEGRITY: sha384(consoleScript.bytes),
+    CONSOLE_STYLE: consoleStyle.url,
+    CONSOLE_STYLE_INTEGRITY: sha384(consoleStyle.bytes),
   };
   const pages = {};
   for (const file of readdirSync(join(kRoot, 'static'), { recursive: true, withFileTypes: true })) {
@@ -192,11 +218,13 @@ async function buildWeb(outdirArgument) {
     writeFileSync(join(outdir, path), text);
     pages[path] = Buffer.from(text);
   }
-  if (!pages['widget/frame.html'] || !pages['index.html']) throw new Error('web: static/index.html and static/widget/frame.html are required');
+  if (!pages['widget/frame.html'] || !pages['index.html'] || !pages['console/index.html']) {
+    throw new Error('web: static/index.html, static/widget/frame.html and static/console/index.html are required');
+  }
   writeFileSync(join(outdir, 'embed.json'), `${JSON.stringify({ loader: loader.url, integrity: markers.LOADER_INTEGRITY })}\n`);
 
   const problems = [];
-  for (const output of [...loaderOutputs, ...frameOutputs]) {
+  for (const output of [...loaderOutputs, ...frameOutputs, ...consoleOutputs]) {
     const text = Buffer.from(output.bytes).toString('utf8');
     for (const word of kForbidden) {
       if (text.includes(word)) problems.push(`${output.path} mentions ${word}`);
@@ -214,13 +242,23 @@ async function buildWeb(outdirArgument) {
     if (!sodium) frameGzip += gzip;
     rows.push([output.path, output.bytes.length, gzip, sodium ? 'libsodium (loaded when a chat starts)' : 'frame']);
   }
+  let consoleGzip = gzipSize(pages['console/index.html']);
+  rows.push(['console/index.html', pages['console/index.html'].length, consoleGzip, 'console']);
+  for (const output of consoleOutputs) {
+    const gzip = gzipSize(output.bytes);
+    const sodium = isSodium(output);
+    if (!sodium) consoleGzip += gzip;
+    rows.push([output.path, output.bytes.length, gzip, sodium ? 'libsodium sumo (console, loaded at login)' : 'console']);
+  }
   for (const [path, raw, gzip, part] of rows) {
     console.log(`  ${path.padEnd(34)} ${kilobytes(raw).padStart(9)} ${kilobytes(gzip).padStart(9)} gzip  ${part}`);
   }
   console.log(`  loader total ${kilobytes(loaderGzip)} gzip (budget ${kilobytes(kBudgets.loader)}); ` +
-    `frame app ${kilobytes(frameGzip)} gzip without libsodium (budget ${kilobytes(kBudgets.frame)})`);
+    `frame app ${kilobytes(frameGzip)} gzip without libsodium (budget ${kilobytes(kBudgets.frame)}); ` +
+    `console ${kilobytes(consoleGzip)} gzip without libsodium (budget ${kilobytes(kBudgets.console)})`);
   if (loaderGzip > kBudgets.loader) problems.push(`the loader is ${loaderGzip} bytes gzip, over its budget of ${kBudgets.loader}`);
   if (frameGzip > kBudgets.frame) problems.push(`the frame app is ${frameGzip} bytes gzip, over its budget of ${kBudgets.frame}`);
+  if (consoleGzip > kBudgets.console) problems.push(`the console is ${consoleGzip} bytes gzip, over its budget of ${kBudgets.console}`);
   if (problems.length > 0) throw new Error(`web build failed:\n  ${problems.join('\n  ')}`);
   console.log(`web: wrote ${relative(process.cwd(), outdir) || '.'}`);
 }

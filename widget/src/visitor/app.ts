@@ -12,12 +12,12 @@
 import type { LoaderToFrame } from '../shared/bridge';
 import { listenForTripleShift } from '../shared/triple_shift';
 import type { Sodium } from '../e2e/index';
-import type { Clock } from './clock';
-import type { SocketFactory } from './connection';
+import type { Clock } from '../shared/clock';
+import type { SocketFactory } from '../shared/connection';
 import type { EmergencyNumber, Profile } from './control';
 import { connectBridge, type Embedding, type ParentBridge } from './embedding';
 import { kLanguages, translate, type Language, type MessageKey, type Params } from './i18n/catalog';
-import { el } from './ui/dom';
+import { el } from '../shared/dom';
 import { ConversationView, type ConversationStatus, type Entry } from './ui/conversation_view';
 import { kDefaultEmergencyNumbers } from './ui/numbers';
 import { noticeScreen, outcomeScreen, prechatScreen, type OutcomeScreen } from './ui/screens';

@@ -27,8 +27,8 @@ import {
   type StreamReceiver,
   type VisitorSession,
 } from '../e2e/index';
-import type { Clock } from './clock';
-import { LegDelivery, type BinarySink } from './delivery';
+import type { Clock } from '../shared/clock';
+import { LegDelivery, type BinarySink } from '../shared/delivery';
 
 /** The largest text message (§7.2). */
 export const kMaxTextBytes = 4000;

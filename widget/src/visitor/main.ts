@@ -1,7 +1,7 @@
 // The visitor frame's entry point (served as /widget/frame.html by Haven).
 
 import { App } from './app';
-import { kBrowserClock } from './clock';
+import { kBrowserClock } from '../shared/clock';
 import { readEmbedding } from './embedding';
 import { loadSodium } from './sodium_loader';
 

@@ -12,8 +12,8 @@
 import { fromHex } from '../e2e/bytes';
 import { fingerprintMatches, parseEnvelope, type E2eErrorCode, type Sodium } from '../e2e/index';
 import { ChatSession, kMaxTextBytes, type CounselorIdentityShown, type SendResult } from './chat_session';
-import type { Clock } from './clock';
-import { Connection, type ClosedReason, type SocketFactory } from './connection';
+import type { Clock } from '../shared/clock';
+import { Connection, type ClosedReason, type SocketFactory } from '../shared/connection';
 import {
   joinMessage,
   leaveMessage,

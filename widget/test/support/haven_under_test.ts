@@ -18,7 +18,7 @@ import { fingerprint } from '../../src/e2e/fingerprint';
 import type { CounselorIdentity, Sodium } from '../../src/e2e/index';
 import { CounselorClient } from './counselor_client';
 import { FakeHaven } from './fake_haven';
-import { enrolAndLogIn } from './real_counselor';
+import { enrolAndLogIn, type RealServer } from './real_counselor';
 import { makeTestCounselor, makeTestOrg, nodeSodium, type TestOrg } from './test_org';
 
 
@@ -34,7 +34,20 @@ export interface HavenUnderTest {
   setRefusal?(refusal: 'busy' | 'offline' | null): void;
   /** Fake only: cut the visitors' connections; `forget` also drops the chats (resume fails). */
   dropVisitors?(options?: { forget?: boolean }): void;
+  /** Real only: the server's files, for `haven` commands (invite, certify) the console tests run. */
+  readonly server?: RealServer;
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** [auth] require_totp (the visitor tests' server does not ask for a TOTP code at login). */
+  readonly requireTotp?: boolean;
+  /** More config lines, e.g. "[auth]" sections are merged by the server's loader. */
+  readonly extraConfig?: readonly string[];
+  /** Keep an on-duty counselor connected so visitors are not told the helpline is offline. */
+  readonly keeper?: boolean;
+  /** [helpline] offer_chats: offers with a countdown instead of "take next" only. */
+  readonly offerChats?: boolean;
 }
 
 export function backendKind(): 'fake' | 'real' | null {
@@ -50,9 +63,9 @@ export function webDir(): string {
 }
 
 /** Starts Haven with `partnerOrigin` on the frame's frame-ancestors allow-list. */
-export async function startHaven(partnerOrigin: string): Promise<HavenUnderTest> {
+export async function startHaven(partnerOrigin: string, options: StartOptions = {}): Promise<HavenUnderTest> {
   const kind = backendKind();
-  if (kind === 'real') return startReal(process.env['HAVEN_BINARY']!, partnerOrigin);
+  if (kind === 'real') return startReal(process.env['HAVEN_BINARY']!, partnerOrigin, options);
   if (kind === 'fake') return startFake(partnerOrigin);
   throw new Error('set HAVEN_BINARY (or HAVEN_BROWSER_BACKEND=fake) to run the browser tests');
 }
@@ -106,7 +119,7 @@ function freePort(): Promise<number> {
  * Haven itself (the demo page embeds the frame from Haven's own origin). Test counselors are
  * invited, enrolled, certified and logged in for real (real_counselor.ts).
  */
-async function startReal(binary: string, partnerOrigin: string): Promise<HavenUnderTest> {
+async function startReal(binary: string, partnerOrigin: string, options: StartOptions = {}): Promise<HavenUnderTest> {
   const sodium: Sodium = await nodeSodium();
   const dir = mkdtempSync(join(tmpdir(), 'haven-browser-'));
   const port = await freePort();
@@ -140,13 +153,16 @@ async function startReal(binary: string, partnerOrigin: string): Promise<HavenUn
       '[org]',
       `dir = "${orgDir}"`,
       '[auth]',
-      'require_totp = false',
+      `require_totp = ${options.requireTotp === true}`,
       'secure_cookie = false',
+      ...authExtra(options.extraConfig ?? []),
       '[widget]',
       `partner_origins = ["${origin}", "${partnerOrigin}"]`,
       // Tests hand chats out with "take next", so nobody is offered one behind their back.
       '[helpline]',
-      'offer_chats = false',
+      `offer_chats = ${options.offerChats === true}`,
+      ...helplineExtra(options.extraConfig ?? []),
+      ...otherExtra(options.extraConfig ?? []),
       process.env['HAVEN_TEST_CONFIG_EXTRA'] ?? '',
       '',
     ].join('\n'),
@@ -167,9 +183,12 @@ async function startReal(binary: string, partnerOrigin: string): Promise<HavenUn
   // Someone must be on duty, or visitors are told the helpline is offline: a counselor who
   // stays available but never takes a chat (tests take theirs with "take next").
   const server = { binary, origin, configPath: join(dir, 'haven.toml'), orgDir, signingPassphraseFile: join(dir, 'signing.pass') };
-  const onDuty = await enrolAndLogIn(server, 'c-on-duty', 'Дежурен');
-  const keeper = await CounselorClient.connect({ origin, ticket: onDuty.ticket, identity: onDuty.identity, sodium });
-  keeper.send({ type: 'duty', state: 'available' });
+  let keeper: CounselorClient | null = null;
+  if (options.keeper !== false) {
+    const onDuty = await enrolAndLogIn(server, 'c-on-duty', 'Дежурен');
+    keeper = await CounselorClient.connect({ origin, ticket: onDuty.ticket, identity: onDuty.identity, sodium });
+    keeper.send({ type: 'duty', state: 'available' });
+  }
   let counter = 0;
   return {
     kind: 'real',
@@ -177,6 +196,7 @@ async function startReal(binary: string, partnerOrigin: string): Promise<HavenUn
     fingerprint: orgFingerprint,
     orgName,
     webDir: web,
+    server,
     async counselor(options = {}) {
       counter += 1;
       const handle = `c-${counter}`;
@@ -189,13 +209,27 @@ async function startReal(binary: string, partnerOrigin: string): Promise<HavenUn
       return CounselorClient.connect({ origin, ticket: real.ticket, identity, sodium });
     },
     async stop() {
-      keeper.close();
+      keeper?.close();
       child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// Extra config lines name their section as "section.key = value"; they are placed under it.
+function extraFor(lines: readonly string[], section: string): string[] {
+  return lines.filter((line) => line.startsWith(`${section}.`)).map((line) => line.slice(section.length + 1));
+}
+function authExtra(lines: readonly string[]): string[] {
+  return extraFor(lines, 'auth');
+}
+function helplineExtra(lines: readonly string[]): string[] {
+  return extraFor(lines, 'helpline');
+}
+function otherExtra(lines: readonly string[]): string[] {
+  return lines.filter((line) => !line.startsWith('auth.') && !line.startsWith('helpline.'));
 }
 
 export function readEmbed(dir: string): { loader: string; integrity: string } {

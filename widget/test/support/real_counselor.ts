@@ -32,7 +32,7 @@ function sumo(): Promise<Sodium> {
   return sumoReady;
 }
 
-function haven(server: RealServer, args: string[]): string {
+export function haven(server: RealServer, args: string[]): string {
   const result = spawnSync(server.binary, args, { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`haven ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
@@ -46,12 +46,12 @@ async function post(server: RealServer, path: string, body: unknown, cookie?: st
   return response;
 }
 
-function fromBase32(text: string): Uint8Array {
+export function fromBase32(text: string): Uint8Array {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   const out: number[] = [];
   let buffer = 0;
   let bits = 0;
-  for (const c of text) {
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
     buffer = (buffer << 5) | alphabet.indexOf(c);
     bits += 5;
     if (bits >= 8) {
@@ -72,17 +72,63 @@ export function totpCode(secret: Uint8Array, unixSeconds: number): string {
   return binary.toString().padStart(6, '0');
 }
 
+/**
+ * TOTP codes for tests: a code is accepted for the step before, at and after now, and each step
+ * only once per account (the server remembers the last one used). `next` gives a code for a
+ * step after the last one used here, waiting for the clock when all three are spent.
+ */
+export class TotpCodes {
+  private readonly last_ = new Map<string, number>();
+
+  async next(account: string, secret: Uint8Array): Promise<string> {
+    for (;;) {
+      const now = Math.floor(Date.now() / 1000 / 30);
+      const step = Math.max(now - 1, (this.last_.get(account) ?? 0) + 1);
+      if (step <= now + 1) {
+        this.last_.set(account, step);
+        return totpCode(secret, step * 30);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  /** Records a step used elsewhere (e.g. the enrolment's code). */
+  used(account: string, unixSeconds: number): void {
+    this.last_.set(account, Math.max(this.last_.get(account) ?? 0, Math.floor(unixSeconds / 30)));
+  }
+}
+
+export interface InviteOptions {
+  readonly role?: 'counselor' | 'supervisor';
+  readonly languages?: string;
+  readonly maxChats?: number;
+}
+
+/** `haven counselor invite`: returns the one-time enrolment code. */
+export function invite(server: RealServer, handle: string, name: string, options: InviteOptions = {}): string {
+  const args = ['counselor', 'invite', handle, '--name', name, '--languages', options.languages ?? 'bg,en', '--config', server.configPath];
+  if (options.role !== undefined) args.push('--role', options.role);
+  if (options.maxChats !== undefined) args.push('--max-chats', String(options.maxChats));
+  const invited = haven(server, args);
+  const code = /[A-Z2-7]{4}(-[A-Z2-7]{4}){7}/.exec(invited)?.[0];
+  if (!code) throw new Error(`no enrolment code in:\n${invited}`);
+  return code;
+}
+
+/** `haven counselor certify` with the org signing key. */
+export function certify(server: RealServer, handle: string): void {
+  haven(server, ['counselor', 'certify', handle, '--config', server.configPath, '--passphrase-file', server.signingPassphraseFile]);
+}
+
 function hex(value: unknown): Uint8Array {
   const bytes = typeof value === 'string' ? fromHex(value) : null;
   if (!bytes) throw new Error('expected hex');
   return bytes;
 }
 
-export async function enrolAndLogIn(server: RealServer, handle: string, name: string): Promise<LoggedInCounselor> {
+export async function enrolAndLogIn(server: RealServer, handle: string, name: string, options: InviteOptions = {}): Promise<LoggedInCounselor> {
   const sodium = await sumo();
-  const invited = haven(server, ['counselor', 'invite', handle, '--name', name, '--languages', 'bg,en', '--config', server.configPath]);
-  const code = /[A-Z2-7]{4}(-[A-Z2-7]{4}){7}/.exec(invited)?.[0];
-  if (!code) throw new Error(`no enrolment code in:\n${invited}`);
+  const code = invite(server, handle, name, options);
   const started = (await (await post(server, '/api/enrol/start', { handle, code })).json()) as Record<string, string>;
   const passphrase = `browser test passphrase for ${handle}`;
   const keys = deriveCredentialKeys(sodium, passphrase, hex(started['salt']));
@@ -96,10 +142,11 @@ export async function enrolAndLogIn(server: RealServer, handle: string, name: st
     wrapped_identity: toHex(wrapIdentitySeed(sodium, keys.wrapKey, handle, seed)),
     totp: totpCode(fromBase32(started['totp_secret'] ?? ''), Date.now() / 1000),
   });
-  haven(server, ['counselor', 'certify', handle, '--config', server.configPath, '--passphrase-file', server.signingPassphraseFile]);
-  // The browser tests' server does not ask for a TOTP code at login (config), so one enrolment
-  // code suffices.
-  const login = await post(server, '/api/login', { handle, login_key: toHex(keys.loginKey), totp: '' });
+  certify(server, handle);
+  // Where the server asks for a TOTP code at login too, the next step's code (accepted for
+  // clock drift; the enrolment used this step's).
+  const totp = totpCode(fromBase32(started['totp_secret'] ?? ''), Date.now() / 1000 + 30);
+  const login = await post(server, '/api/login', { handle, login_key: toHex(keys.loginKey), totp });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const account = (await login.json()) as Record<string, string>;
   const ticket = ((await (await post(server, '/api/ticket', {}, cookie)).json()) as Record<string, string>)['ticket'] ?? '';

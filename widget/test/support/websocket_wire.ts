@@ -48,7 +48,13 @@ export class WireSocket extends EventEmitter {
     socket_.on('data', (chunk: Buffer) => this.receive(chunk));
     socket_.on('close', () => this.finish(this.closeCode ?? 1006));
     socket_.on('error', () => this.finish(1006));
-    if (head.length > 0) this.receive(head);
+    // Bytes that came with the upgrade (a server that speaks first, like /ws/visitor's welcome)
+    // are read on a later turn, once the caller has had a chance to listen; anything arriving
+    // meanwhile is appended after them, so the order holds.
+    if (head.length > 0) {
+      this.buffer_ = Buffer.from(head);
+      setImmediate(() => this.receive(Buffer.alloc(0)));
+    }
   }
 
   get open(): boolean {

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { encodeEnvelope, parseEnvelope, type Envelope } from '../../src/e2e/envelope';
 import type { CounselorIdentity, E2eErrorCode } from '../../src/e2e/index';
 import { ChatSession, type ChatSessionListener, type CounselorIdentityShown } from '../../src/visitor/chat_session';
-import { kAckDelayMs } from '../../src/visitor/delivery';
+import { kAckDelayMs } from '../../src/shared/delivery';
 import { chatId, kNow, loadSodium, makeCounselor, makeOrg, type Counselor, type Org } from '../e2e/fixtures';
 import { CounselorLeg } from '../support/counselor_leg';
-import { FakeClock } from './fakes';
+import { FakeClock } from '../shared/fakes';
 
 const sodium = await loadSodium();
 const org = makeOrg(sodium);

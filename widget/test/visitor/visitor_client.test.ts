@@ -4,11 +4,11 @@ import { toHex } from '../../src/e2e/bytes';
 import { encodeEnvelope, parseEnvelope } from '../../src/e2e/envelope';
 import { fingerprint } from '../../src/e2e/fingerprint';
 import type { CounselorIdentity } from '../../src/e2e/index';
-import { kDefaultBackoff } from '../../src/visitor/connection';
+import { kDefaultBackoff } from '../../src/shared/connection';
 import { VisitorClient, type Outcome, type VisitorClientListener } from '../../src/visitor/visitor_client';
 import { chatId, kNow, loadSodium, makeCounselor, makeOrg, type Org } from '../e2e/fixtures';
 import { CounselorLeg } from '../support/counselor_leg';
-import { FakeClock, socketFactory, type FakeSocket } from './fakes';
+import { FakeClock, socketFactory, type FakeSocket } from '../shared/fakes';
 
 const sodium = await loadSodium();
 const org = makeOrg(sodium);

@@ -1,58 +1,24 @@
-// The message catalogs and the one function that reads them. A value is a string or, where a
-// count is involved, one string per plural category (Intl.PluralRules: Bulgarian and English
-// both use "one" and "other"). Placeholders are {name}; a plural entry's number is {count}.
+// The visitor widget's message catalogs and the one function that reads them (the format rules
+// are in shared/i18n.ts).
 
+import { format, type CatalogValue, type Language, type Params, type PluralForms } from '../../shared/i18n';
 import { bg } from './bg';
 import { en } from './en';
 
-export type Language = 'bg' | 'en';
-export const kLanguages: readonly Language[] = ['bg', 'en'];
+export { isLanguage, kLanguages, type Language, type Params, type PluralForms } from '../../shared/i18n';
+export type { CatalogValue };
 export const kDefaultLanguage: Language = 'bg';
 
 export type MessageKey = keyof typeof bg;
-export type PluralForms = { readonly one: string; readonly other: string } & Partial<
-  Record<'zero' | 'two' | 'few' | 'many', string>
->;
-export type CatalogValue = string | PluralForms;
 /** Every catalog has exactly bg's keys, each a string or plural forms like bg's. */
 export type Catalog = { readonly [K in MessageKey]: (typeof bg)[K] extends string ? string : PluralForms };
 
 export const kCatalogs: Readonly<Record<Language, Catalog>> = { bg, en };
-
-export type Params = Readonly<Record<string, string | number>>;
-
-const pluralRules = new Map<Language, Intl.PluralRules>();
-
-function pluralCategory(language: Language, count: number): Intl.LDMLPluralRule {
-  let rules = pluralRules.get(language);
-  if (rules === undefined) {
-    rules = new Intl.PluralRules(language);
-    pluralRules.set(language, rules);
-  }
-  return rules.select(count);
-}
-
-function interpolate(language: Language, template: string, params: Params): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    if (value === undefined) return whole;
-    return typeof value === 'number' ? value.toLocaleString(language) : value;
-  });
-}
 
 /**
  * The text of `key` in `language` with `params` filled in. Plural entries choose their form by
  * `params.count` (which must be a number).
  */
 export function translate(language: Language, key: MessageKey, params: Params = {}): string {
-  const value: CatalogValue = kCatalogs[language][key];
-  if (typeof value === 'string') return interpolate(language, value, params);
-  const count = params['count'];
-  if (typeof count !== 'number') throw new RangeError(`${key} needs a numeric count`);
-  const category = pluralCategory(language, count);
-  return interpolate(language, value[category as keyof PluralForms] ?? value.other, params);
-}
-
-export function isLanguage(value: string | null | undefined): value is Language {
-  return value === 'bg' || value === 'en';
+  return format(language, kCatalogs[language][key], params, key);
 }

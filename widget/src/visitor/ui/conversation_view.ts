@@ -9,7 +9,7 @@
 import { formatVerificationCode } from '../../e2e/session_keys';
 import type { EmergencyNumber } from '../control';
 import { translate, type Language, type MessageKey, type Params } from '../i18n/catalog';
-import { el, icon, kIconShield } from './dom';
+import { el, icon, kIconShield } from '../../shared/dom';
 import { numbersBlock } from './numbers';
 
 export type ConversationPhase = 'connecting' | 'waiting' | 'joining' | 'active';

@@ -4,7 +4,7 @@
 
 import type { EmergencyNumber } from '../control';
 import { translate, type Language } from '../i18n/catalog';
-import { el, icon, kIconPhone } from './dom';
+import { el, icon, kIconPhone } from '../../shared/dom';
 
 export const kDefaultEmergencyNumbers: readonly EmergencyNumber[] = [
   { number: '112', label: { bg: translate('bg', 'numbers.112'), en: translate('en', 'numbers.112') } },

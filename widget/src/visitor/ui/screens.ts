@@ -4,7 +4,7 @@
 
 import type { AgeBand, EmergencyNumber, Profile } from '../control';
 import { translate, type Language, type MessageKey } from '../i18n/catalog';
-import { el } from './dom';
+import { el } from '../../shared/dom';
 import { numbersBlock } from './numbers';
 
 export interface ScreenContext {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseEnvelope, type Envelope } from '../../src/e2e/envelope';
-import { kAckDelayMs, kResendIntervalMs, LegDelivery } from '../../src/visitor/delivery';
+import { kAckDelayMs, kResendIntervalMs, LegDelivery } from '../../src/shared/delivery';
 import { FakeClock } from './fakes';
 
 const kChat = new Uint8Array(16).fill(7);

@@ -1,8 +1,8 @@
 // Fakes for the visitor modules' unit tests: a clock whose time moves only when told, and a
 // WebSocket that records what was sent and lets the test play the server.
 
-import type { Clock, TimerHandle } from '../../src/visitor/clock';
-import type { SocketLike } from '../../src/visitor/connection';
+import type { Clock, TimerHandle } from '../../src/shared/clock';
+import type { SocketLike } from '../../src/shared/connection';
 
 export class FakeClock implements Clock {
   private timers_: { id: number; at: number; callback: () => void }[] = [];

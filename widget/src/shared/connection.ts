@@ -1,8 +1,9 @@
-// The visitor's WebSocket to /ws/visitor as a state machine that survives network drops
-// (protocol.md §9, §12.2). It knows nothing of chats: it opens, passes messages up, and after an
-// abnormal close (1006), a server restart (1012) or a full outbound queue (1013) opens again
-// after an exponential back-off with jitter, telling its owner each time, so that the owner can
-// resume the chat (§11.2 `resume`). Any other close code ends it.
+// A WebSocket (the visitor's /ws/visitor, the console's /ws/counselor) as a state machine that
+// survives network drops (protocol.md §9, §12.2). It knows nothing of chats: it opens, passes
+// messages up, and after an abnormal close (1006), a server restart (1012) or a full outbound
+// queue (1013) opens again after an exponential back-off with jitter, telling its owner each
+// time, so that the owner can resume (visitor: §11.2 `resume`; console: `auth` with a new
+// ticket, §11.3). Any other close code ends it.
 //
 //   idle ──start()──▶ connecting ──open──▶ open
 //                        ▲    │              │ close 1006/1012/1013

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelayMs, Connection, kDefaultBackoff, type ClosedReason, type ConnectionListener } from '../../src/visitor/connection';
+import { backoffDelayMs, Connection, kDefaultBackoff, type ClosedReason, type ConnectionListener } from '../../src/shared/connection';
 import { FakeClock, socketFactory } from './fakes';
 
 interface Recorded {

@@ -1,11 +1,12 @@
-// End-to-end delivery for one leg of a chat, the visitor's side (protocol.md §6, §10).
+// End-to-end delivery for one side of one leg of a chat (protocol.md §6, §10), used by the
+// visitor widget and the duty console alike: the envelope is symmetric, only the frames differ.
 //
-// Sending: each frame the visitor sends on the leg (offer = 1, stream_start = 2, ciphertext 3…)
-// is kept, byte for byte, until a cumulative `ack` from the counselor covers it, and sent again
-// on `resend`, after a reconnect and when the counselor comes back. Frames are never
-// re-encrypted: that would advance the stream (§6).
+// Sending: each frame this side sends on the leg (visitor: offer = 1, stream_start = 2,
+// ciphertext 3…; counselor: accept = 1, ciphertext 2…) is kept, byte for byte, until a cumulative
+// `ack` from the peer covers it, and sent again on `resend`, after a reconnect and when the peer
+// comes back. Frames are never re-encrypted: that would advance the stream (§6).
 //
-// Receiving: after each frame from the counselor is processed, an `ack` for the highest seq
+// Receiving: after each frame from the peer is processed, an `ack` for the highest seq
 // processed goes out within kAckDelayMs (several frames share one ack); a gap asks for a `resend`
 // from the expected seq, at most once per kResendIntervalMs for the same seq so that a burst of
 // out-of-order frames does not become a burst of requests.
@@ -35,6 +36,7 @@ export class LegDelivery {
   private lastResendSeq_ = 0;
   private lastResendAtMs_ = -Infinity;
   private disposed_ = false;
+  private acknowledged_ = 0;
 
   constructor(
     readonly chatId: Uint8Array,
@@ -66,8 +68,14 @@ export class LegDelivery {
     this.transmit(frame);
   }
 
-  /** The counselor has every frame up to `seq`: forget them. */
+  /** The highest seq the peer has acknowledged (0 before any ack). */
+  get acknowledgedSeq(): number {
+    return this.acknowledged_;
+  }
+
+  /** The peer has every frame up to `seq`: forget them. */
   acknowledged(seq: number): void {
+    this.acknowledged_ = Math.max(this.acknowledged_, Math.min(seq, this.nextSeq_ - 1));
     while (this.kept_.length > 0 && (this.kept_[0]?.seq ?? Infinity) <= seq) this.kept_.shift();
   }
 
@@ -78,15 +86,15 @@ export class LegDelivery {
     }
   }
 
-  /** Sends every kept frame again (after `resumed`, or `peer` connected). */
+  /** Sends every kept frame again (after a reconnect, or `peer` connected). */
   resendAll(): void {
     this.resendFrom(1);
   }
 
   /**
-   * The counselor's frames up to `seq` are processed (or a duplicate arrived): acknowledge within
+   * The peer's frames up to `seq` are processed (or a duplicate arrived): acknowledge within
    * kAckDelayMs, coalescing with any ack already scheduled. A duplicate is acknowledged again even
-   * if that ack went out before: the counselor resent because it never got it (§7.5).
+   * if that ack went out before: the peer resent because it never got it (§7.5).
    */
   received(seq: number, duplicate = false): void {
     if (this.disposed_ || seq < 1) return;
@@ -99,7 +107,7 @@ export class LegDelivery {
     }, kAckDelayMs);
   }
 
-  /** A frame after a gap arrived: ask for the counselor's frames from `expectedSeq` again. */
+  /** A frame after a gap arrived: ask for the peer's frames from `expectedSeq` again. */
   gap(expectedSeq: number): void {
     if (this.disposed_) return;
     const now = this.clock_.nowMs();
@@ -110,7 +118,7 @@ export class LegDelivery {
     this.lastResendAtMs_ = now;
   }
 
-  /** After a reconnect the counselor may have missed the last ack: send it again now. */
+  /** After a reconnect the peer may have missed the last ack: send it again now. */
   reacknowledge(): void {
     this.lastAckSent_ = 0;
     if (this.ackTimer_ !== null) this.clock_.clearTimeout(this.ackTimer_);

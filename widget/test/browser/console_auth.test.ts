@@ -1,0 +1,106 @@
+// The duty console's doors, in Chromium against the real server: enrolment through the console
+// (passphrase, TOTP set-up with the QR code drawn locally, identity key made in the browser),
+// certification, login with passphrase + TOTP, wrong passphrase, wrong code, lockout, logout
+// with Clear-Site-Data, and that a counselor (not a supervisor) gets no operator view or
+// statistics. Screenshots of each screen in both languages.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium, storageCounts } from '../support/browser';
+import { consoleUrl, enrolThroughConsole, logIn, newConsolePage, shot, submitLogin, totp } from '../support/console_page';
+import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
+import { certify } from '../support/real_counselor';
+
+const kind = backendKind();
+
+describe('console: enrolment and login (real server)', { skip: kind !== 'real' && 'needs HAVEN_BINARY' }, () => {
+  let haven: HavenUnderTest;
+  let browser: Browser;
+
+  before(async () => {
+    haven = await startHaven('http://localhost:9', { requireTotp: true, extraConfig: ['auth.max_failed_logins = 3'], keeper: false });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await haven?.stop();
+  });
+
+  test('enrol in the console, wait for certification, log in with passphrase and TOTP, log out', async () => {
+    const { context, page } = await newConsolePage(browser);
+    const csp: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/console/')) csp.push(response.headers()['content-security-policy'] ?? '');
+    });
+    await page.goto(consoleUrl(haven));
+    await page.locator('#login-form').waitFor();
+    assert.match(csp[0] ?? '', /frame-ancestors 'none'/);
+    await shot(page, 'console-login-bg');
+    await page.locator('#language').click();
+    await page.locator('h1', { hasText: 'Log in' }).waitFor();
+    await shot(page, 'console-login-en');
+    await page.locator('#language').click();
+
+    const anna = await enrolThroughConsole(page, haven, 'c-anna', 'Анна', { certify: false, screenshots: 'console-bg' });
+    assert.equal(await page.locator('svg.qr').count(), 0, 'the QR code is gone with the set-up screen');
+
+    // Enrolled but not certified yet: the login is refused with an explanation.
+    await page.locator('#to-login').click();
+    await submitLogin(page, anna, await totp.next(anna.handle, anna.secret));
+    await page.locator('.form-status.error', { hasText: 'администраторът трябва да удостовери' }).waitFor({ timeout: 20000 });
+
+    certify(haven.server!, anna.handle);
+    await logIn(page, haven, anna);
+    await page.locator('.who', { hasText: 'Анна' }).waitFor();
+    assert.equal(await page.locator('nav.views').count(), 0, 'a counselor has no operator or statistics view');
+    await shot(page, 'console-empty-bg');
+
+    // Statistics are refused to a counselor's session; the session cookie is HttpOnly.
+    const status = await page.evaluate(async () => (await fetch('/api/stats?from=2026-W01&to=2026-W02&group=week')).status);
+    assert.equal(status, 403);
+    const counts = await storageCounts(page);
+    assert.deepEqual(counts, { cookie: 0, localStorage: 0, sessionStorage: 0, indexedDB: 0, caches: 0, serviceWorkers: 0 });
+
+    await page.locator('#logout').click();
+    await page.locator('#login-form').waitFor();
+    await page.locator('.notice', { hasText: 'Излязохте от конзолата' }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/me')).status);
+    assert.equal(me, 401, 'the session is over');
+    await context.close();
+  });
+
+  test('wrong passphrase, wrong TOTP code, then the account is locked out', async () => {
+    const { context, page } = await newConsolePage(browser);
+    const boris = await enrolThroughConsole(page, haven, 'c-boris', 'Борис', { lang: 'en', screenshots: 'console-en' });
+    await page.goto(consoleUrl(haven, '?lang=en'));
+    await page.locator('#login-form').waitFor();
+
+    await submitLogin(page, { handle: boris.handle, passphrase: 'not the passphrase at all' }, await totp.next(boris.handle, boris.secret));
+    await page.locator('.form-status.error', { hasText: 'The handle, passphrase or code is not right.' }).waitFor({ timeout: 20000 });
+    await shot(page, 'console-login-wrong-en');
+
+    await submitLogin(page, boris, '000000');
+    await page.locator('#login-form button[type="submit"]:not([disabled])').waitFor({ timeout: 20000 });
+    await page.locator('.form-status.error', { hasText: 'The handle, passphrase or code is not right.' }).waitFor();
+
+    await submitLogin(page, boris, '111111');
+    await page.locator('#login-form button[type="submit"]:not([disabled])').waitFor({ timeout: 20000 });
+
+    // Three failures: even the right passphrase and code are refused for a while.
+    await submitLogin(page, boris, await totp.next(boris.handle, boris.secret));
+    await page.locator('.form-status.error', { hasText: /Too many failed attempts\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
+    await shot(page, 'console-login-locked-en');
+    assert.equal(await page.locator('.connection-online').count(), 0);
+    await context.close();
+  });
+
+  test('a counselor asking to watch the helpline is refused by the server', async () => {
+    const counselor = await haven.counselor();
+    counselor.send({ type: 'watch' });
+    await counselor.waitFor(() => counselor.controls.some((c) => c['type'] === 'rejected' && c['code'] === 'not_allowed'), 'not_allowed');
+    assert.equal(counselor.controls.filter((c) => c['type'] === 'operator_snapshot').length, 0);
+    counselor.close();
+  });
+});

@@ -1,0 +1,108 @@
+// A transfer between two counselor browsers, with the visitor in the real widget on a partner
+// page (a third browser context), all against the real server: counselor A authorises B inside
+// the encrypted stream, B accepts the offer (countdown shown), the widget re-keys to B only, and
+// the conversation carries on with B in both directions.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { PartnerSite, launchChromium, newContext, openWidget, startChat } from '../support/browser';
+import { enrolThroughConsole, goAvailable, logIn, newConsolePage, shot } from '../support/console_page';
+import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
+
+const kind = backendKind();
+
+describe('console: transfer between two counselors (real server)', { skip: kind !== 'real' && 'needs HAVEN_BINARY' }, () => {
+  let haven: HavenUnderTest;
+  let partner: PartnerSite;
+  let browser: Browser;
+
+  before(async () => {
+    partner = await PartnerSite.start();
+    haven = await startHaven(partner.origin, { requireTotp: true });
+    partner.use(haven);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await haven?.stop();
+    await partner?.stop();
+  });
+
+  test('A transfers to B; the visitor follows to B only; the chat goes on with B', async () => {
+    const a = await newConsolePage(browser);
+    const b = await newConsolePage(browser);
+    const ana = await enrolThroughConsole(a.page, haven, 'c-ana', 'Ана');
+    const ivan = await enrolThroughConsole(b.page, haven, 'c-ivan', 'Иван');
+    await logIn(a.page, haven, ana);
+    await logIn(b.page, haven, ivan);
+    await goAvailable(a.page);
+    await goAvailable(b.page);
+
+    const visitorContext = await newContext(browser);
+    const frame = await openWidget(await visitorContext.newPage(), partner);
+    await startChat(frame, { age: '18-25' });
+    await a.page.locator('.queue-item').first().waitFor();
+    await a.page.locator('#take-next').click();
+    await a.page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
+    await frame.locator('.screen-heading', { hasText: 'Пишеш с Ана' }).waitFor();
+
+    await a.page.locator('.chat-panel:not([hidden]) .composer-input').fill('Здравей, аз съм Ана.');
+    await a.page.keyboard.press('Enter');
+    await frame.locator('.msg.theirs .bubble', { hasText: 'аз съм Ана' }).waitFor();
+    await frame.locator('#composer').fill('Искам да говоря с някой друг.');
+    await frame.locator('#composer').press('Enter');
+    await a.page.locator('.msg.theirs', { hasText: 'някой друг' }).waitFor();
+
+    // A chooses B from the on-duty colleagues whose certificates verify.
+    await a.page.keyboard.press('Alt+KeyT');
+    const choice = a.page.locator('dialog.transfer button[data-handle="c-ivan"]:not([disabled])');
+    await choice.waitFor();
+    await shot(a.page, 'console-transfer-dialog-bg');
+    await a.page.keyboard.press('Escape');
+    await a.page.locator('#language').click();
+    await a.page.locator('.chat-tab', { hasText: 'Chat 1' }).waitFor();
+    await a.page.keyboard.press('Alt+KeyT');
+    await choice.waitFor();
+    await shot(a.page, 'console-transfer-dialog-en');
+    await choice.click();
+
+    await b.page.locator('#transfer-offer .countdown').waitFor({ timeout: 15000 });
+    assert.match((await b.page.locator('#transfer-offer h2').textContent()) ?? '', /Ана ви прехвърля чат/);
+    await shot(b.page, 'console-transfer-offer-bg');
+    await b.page.locator('#language').click();
+    await b.page.locator('#transfer-offer h2', { hasText: 'Ана is transferring a chat to you' }).waitFor();
+    await shot(b.page, 'console-transfer-offer-en');
+    await b.page.locator('#language').click();
+    await b.page.locator('#transfer-offer button.accept').click();
+
+    await b.page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
+    await a.page.locator('.chat-tab .state-gone').waitFor();
+    await a.page.locator('.msg.system', { hasText: 'The chat was transferred to Иван.' }).waitFor();
+    await shot(a.page, 'console-transferred-en');
+    await frame.locator('.msg.system', { hasText: 'Иван ще продължи разговора с теб.' }).waitFor();
+    await frame.locator('.screen-heading', { hasText: 'Пишеш с Иван' }).waitFor();
+
+    await b.page.locator('.chat-panel:not([hidden]) .composer-input').fill('Здравей, аз съм Иван. Продължаваме.');
+    await b.page.keyboard.press('Enter');
+    await frame.locator('.msg.theirs .bubble', { hasText: 'аз съм Иван' }).waitFor();
+    await frame.locator('#composer').fill('Благодаря, Иван.');
+    await frame.locator('#composer').press('Enter');
+    await b.page.locator('.msg.theirs', { hasText: 'Благодаря, Иван.' }).waitFor();
+    assert.equal(await a.page.locator('.msg.theirs', { hasText: 'Благодаря, Иван.' }).count(), 0, 'A no longer reads the chat');
+    await shot(b.page, 'console-after-transfer-bg');
+
+    // A closes the tab (its keys go); B ends the chat and wraps it up.
+    await a.page.locator('[data-action="close"]').click();
+    await a.page.locator('.empty-state').waitFor();
+    await b.page.locator('.chat-panel:not([hidden]) [data-action="end"]').click();
+    await b.page.locator('#confirm-end').click();
+    await frame.locator('[data-screen="end"]').waitFor();
+    await b.page.locator('form.wrap-up input[value="family_relationships"]').check();
+    await b.page.locator('form.wrap-up input[value="referred"]').check();
+    await b.page.locator('form.wrap-up button[type="submit"]').click();
+    await b.page.locator('.empty-state').waitFor();
+    await visitorContext.close();
+  });
+});
