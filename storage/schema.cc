@@ -23,7 +23,9 @@ constexpr RecordDeclaration kRecords[] = {
    "KeyedName(names key, \"chat\", chat id)",
    "storage.conversation_retention_days"},
   {kStatsCounter, "stats counter", Family::kStats,
-   "iso_week:u32 0x01 (length:u8 label){4}: category, age band, language, outcome",
+   "iso_week:u32 0x03 dimension:u8 (1 conversations, 2 category, 3 age band, 4 language, 5 outcome) "
+   "length:u8 value (empty for conversations); one dimension per key, never a combination. "
+   "0x01, the retired four-way counter, is never reused",
    "storage.stats_retention_days"},
   {kStatsHistogram, "stats histogram", Family::kStats,
    "iso_week:u32 0x02 kind:u8 (1 wait, 2 handling)",

@@ -1,16 +1,22 @@
-// StatsStore: anonymous statistics, aggregated when a conversation ends so that no
+// StatsStore: anonymous statistics, counted when a conversation ends so that no
 // per-conversation record is needed for them.
 //
-//   counter    ISO week x category x age band x language x outcome -> count
-//   histogram  ISO week x (wait | handling) -> counts in fixed buckets of seconds
+//   counter    ISO week x dimension x value -> count, one dimension at a time:
+//                conversations  (value "")  +1 per conversation
+//                category                   +1 per distinct wrap-up topic of the conversation
+//                age_band, language, outcome +1 each per conversation
+//   histogram  ISO week x (wait | handling) -> counts in fixed buckets of seconds, +1 per
+//              conversation that has the time
+//
+// No cross-tabulation is kept: nothing records which age band went with which topic or
+// outcome, so no combination of answers can single a person out, whoever reads the store.
 //
 // Keys are in the clear (schema.cc: week first, so a report is one range scan); they hold
 // only the week and short labels from the server's fixed vocabularies, which Record checks
-// ([A-Za-z0-9_.-], 1..32 bytes) so free text can never end up in a key. Counts are sealed.
+// ([A-Za-z0-9_.+-], 1..32 bytes) so free text can never end up in a key. Counts are sealed.
 //
-// Report applies k-anonymity: a cell or bucket counting 1 to 4 conversations is reported as
-// suppressed, never as its number. Totals are not reported, so a suppressed cell cannot be
-// recovered by subtraction from this report alone.
+// Report sums raw counts per period (week or month) inside storage and suppresses them there
+// (stats_suppression.h, k = 5), so raw small counts never leave the store.
 //
 // Thread-safety: any thread. Record is a read-modify-write; one mutex serialises them.
 #pragma once
@@ -20,18 +26,20 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/retention.h"
 #include "storage/schema.h"
 #include "storage/sealed_records.h"
+#include "storage/stats_suppression.h"
 
 namespace haven::storage {
 
 // One ended conversation, as statistics see it.
 struct StatsEvent {
-  std::uint64_t time = 0;  // when it ended: picks the ISO week
-  std::string category;
+  std::uint64_t time = 0;               // when it ended: picks the ISO week
+  std::vector<std::string> categories;  // its wrap-up topics: 1 to kMaxStatsCategories, repeats counted once
   std::string age_band;
   std::string language;
   std::string outcome;
@@ -39,37 +47,62 @@ struct StatsEvent {
   std::optional<std::uint64_t> handling_seconds;  // accepted until ended
 };
 
+inline constexpr std::size_t kMaxStatsCategories = 16;
+
+// Persisted in counter keys: never renumber.
+enum class StatsDimension : std::uint8_t {
+  kConversations = 1,
+  kCategory = 2,
+  kAgeBand = 3,
+  kLanguage = 4,
+  kOutcome = 5,
+};
+// The order of a report's tables.
+inline constexpr std::array<StatsDimension, 5> kStatsDimensions = {
+    StatsDimension::kConversations, StatsDimension::kCategory, StatsDimension::kAgeBand, StatsDimension::kLanguage,
+    StatsDimension::kOutcome};
+// "conversations", "category", "age_band", "language", "outcome".
+std::string_view StatsDimensionName(StatsDimension dimension);
+
 enum class HistogramKind : std::uint8_t { kWait = 1, kHandling = 2 };
 
 // Upper bounds (inclusive, seconds) of each bucket but the last, which holds the rest.
 inline constexpr std::array<std::uint64_t, 8> kWaitBucketBounds = {30, 60, 120, 300, 600, 900, 1800, 3600};
 inline constexpr std::array<std::uint64_t, 8> kHandlingBucketBounds = {300, 600, 1200, 1800, 2700, 3600, 5400, 7200};
 inline constexpr std::size_t kHistogramBuckets = 9;
-// Smallest count a report shows.
-inline constexpr std::uint64_t kMinimumReportedCount = 5;
 
-// The unit a report sums over: ISO weeks (year * 100 + week) or the months those weeks fall in
-// (year * 100 + month; a week belongs to the month of its Thursday).
+// The most weeks one report covers (about nineteen years).
+inline constexpr std::size_t kMaxReportWeeks = 1000;
+
+// The unit a report sums over: ISO weeks (year * 100 + week) or months (year * 100 + month).
+// A month is the sum of the ISO weeks whose Thursday falls in it (MonthOfIsoWeek), always all
+// of them: a report by month widens the weeks asked for to whole months, so the same month
+// never shows two different figures.
 enum class StatsPeriod { kWeek, kMonth };
 
-struct StatsCell {
-  std::uint32_t week = 0;  // the period: a week or a month, as the report was asked for
-  std::string category;
-  std::string age_band;
-  std::string language;
-  std::string outcome;
-  std::optional<std::uint64_t> count;  // nullopt: suppressed (1 to 4)
+// One cell of a one-dimension table.
+struct StatsCount {
+  StatsDimension dimension = StatsDimension::kConversations;
+  std::uint32_t period = 0;            // a week or a month, as the report was asked for
+  std::string value;                   // "" for conversations
+  std::optional<std::uint64_t> count;  // nullopt: suppressed
 };
 
 struct StatsHistogram {
-  std::uint32_t week = 0;  // the period, as in StatsCell
+  std::uint32_t period = 0;
   HistogramKind kind = HistogramKind::kWait;
   std::array<std::optional<std::uint64_t>, kHistogramBuckets> buckets;  // nullopt: suppressed
 };
 
+// Suppressed one-dimension tables; no total across periods (it would let a reader subtract
+// the shown periods from it).
 struct StatsReport {
-  std::vector<StatsCell> cells;            // by week, then labels
-  std::vector<StatsHistogram> histograms;  // by week, then kind
+  std::vector<std::uint32_t> periods;  // every period asked for, in order, with data or not
+  // By dimension (kStatsDimensions order), then period, then value. Dense: every period has a
+  // cell for every value its dimension has anywhere in the report (0 where none), and
+  // conversations a cell for every period.
+  std::vector<StatsCount> counts;
+  std::vector<StatsHistogram> histograms;  // by period, then kind; only periods with any
 };
 
 class StatsStore {
@@ -77,16 +110,20 @@ class StatsStore {
   StatsStore(SealedRecords& records, const RetentionSettings& retention)
       : records_(records), retention_(retention) {}
 
-  // Adds one conversation to its week's counter and histograms in one synced write.
-  // invalid_argument for a label outside the vocabulary rule.
+  // Adds one conversation to its week's counters and histograms in one synced write.
+  // invalid_argument for a label outside the vocabulary rule, no category or too many.
   Result<void> Record(const StatsEvent& event);
-  // Weeks from_week..to_week inclusive (IsoWeek numbers). A cell or bucket that does not
-  // open stops the report with its error.
+  // Weeks from_week..to_week inclusive (IsoWeek numbers, both IsIsoWeek, at most
+  // kMaxReportWeeks; invalid_argument otherwise), by week or by whole month. Suppression:
+  // conversations, each histogram and the age band, language and outcome tables (each
+  // partitions the period's conversations) primary and complementary; category primary only.
+  // A record that does not open stops the report with its error.
   Result<StatsReport> Report(std::uint32_t from_week, std::uint32_t to_week,
                              StatsPeriod period = StatsPeriod::kWeek) const;
 
  private:
-  // Adds `by` to the uint list at `key` (created expiring at `expires_at`) inside `batch`.
+  // Adds one to entry `index` of the uint list at `key` (created expiring at `expires_at`)
+  // inside `batch`. `key` must not be in the batch yet: the read does not see it.
   Result<void> AddToCounts(WriteBatch& batch, RecordType type, const Bytes& key, std::size_t index,
                            std::size_t size, std::uint64_t expires_at);
 

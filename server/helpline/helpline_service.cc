@@ -648,18 +648,16 @@ void HelplineService::Count(const core::RecordStatistics& statistics) {
       by = pending->second.first;
     }
   }
-  auto events = StatsEventsFor(statistics.record, wrap_up, now());
+  storage::StatsEvent event = StatsEventFor(statistics.record, wrap_up, now());
   core::ChatId chat = statistics.record.chat;
   std::weak_ptr<void> alive;
   if (CounselorConnection* counselor = by.empty() ? nullptr : Counselor(by)) alive = counselor->liveness();
-  environment_.run_blocking([this, events = std::move(events), chat, by, alive] {
-    bool saved = true;
-    for (const auto& event : events) {
-      if (auto recorded = environment_.stores->stats().Record(event); !recorded) {
-        saved = false;
-        if (environment_.metrics) ++environment_.metrics->storage_failures;
-        log::Error("helpline.statistics_failed", {{"error", storage::CodeName(recorded.error().code)}});
-      }
+  environment_.run_blocking([this, event = std::move(event), chat, by, alive] {
+    auto recorded = environment_.stores->stats().Record(event);
+    bool saved = recorded.has_value();
+    if (!saved) {
+      if (environment_.metrics) ++environment_.metrics->storage_failures;
+      log::Error("helpline.statistics_failed", {{"error", storage::CodeName(recorded.error().code)}});
     }
     if (by.empty()) return;
     environment_.run_on_loop([this, chat, by, alive, saved] {

@@ -66,34 +66,23 @@ std::optional<core::RestoreChat> ToRestoreCommand(const storage::ConversationRec
   return command;
 }
 
-std::vector<storage::StatsEvent> StatsEventsFor(const core::ConversationRecord& record, const WrapUpRequest* wrap_up,
-                                                core::Instant now) {
-  storage::StatsEvent base;
-  base.time = UnixSeconds(record.ended_at.value_or(now));
-  base.language = OrUnspecified(core::LanguageCode(record.profile.language));
+storage::StatsEvent StatsEventFor(const core::ConversationRecord& record, const WrapUpRequest* wrap_up,
+                                  core::Instant now) {
+  storage::StatsEvent event;
+  event.time = UnixSeconds(record.ended_at.value_or(now));
+  if (wrap_up) event.categories = wrap_up->categories;
+  if (event.categories.empty()) event.categories.push_back("uncategorised");
+  event.language = OrUnspecified(core::LanguageCode(record.profile.language));
   core::AgeBand band = record.profile.age_band;
   if (wrap_up && wrap_up->age_band != core::AgeBand::kUnspecified) band = wrap_up->age_band;
-  base.age_band = OrUnspecified(core::AgeBandCode(band));
-  base.outcome = wrap_up ? wrap_up->outcome
-                         : std::string(record.end_reason ? core::EndReasonName(*record.end_reason) : "ended");
-  if (record.accepted_at) base.wait_seconds = UnixSeconds(*record.accepted_at) - UnixSeconds(record.queued_at);
+  event.age_band = OrUnspecified(core::AgeBandCode(band));
+  event.outcome = wrap_up ? wrap_up->outcome
+                          : std::string(record.end_reason ? core::EndReasonName(*record.end_reason) : "ended");
+  if (record.accepted_at) event.wait_seconds = UnixSeconds(*record.accepted_at) - UnixSeconds(record.queued_at);
   if (record.accepted_at && record.ended_at) {
-    base.handling_seconds = UnixSeconds(*record.ended_at) - UnixSeconds(*record.accepted_at);
+    event.handling_seconds = UnixSeconds(*record.ended_at) - UnixSeconds(*record.accepted_at);
   }
-  std::vector<std::string> categories;
-  if (wrap_up) categories = wrap_up->categories;
-  if (categories.empty()) categories.push_back("uncategorised");
-  std::vector<storage::StatsEvent> events;
-  for (const auto& category : categories) {
-    storage::StatsEvent event = base;
-    event.category = category;
-    if (!events.empty()) {
-      event.wait_seconds.reset();
-      event.handling_seconds.reset();
-    }
-    events.push_back(std::move(event));
-  }
-  return events;
+  return event;
 }
 
 }  // namespace haven::helpline

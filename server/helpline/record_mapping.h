@@ -2,8 +2,6 @@
 // and the statistics events. Nothing about the visitor beyond the pre-chat answers exists.
 #pragma once
 
-#include <vector>
-
 #include "crypto/hash.h"
 #include "server/core/commands.h"
 #include "server/core/effects.h"
@@ -20,11 +18,10 @@ storage::ConversationRecord ToStoredConversation(const core::ConversationRecord&
 // for the rebuild after a restart; nullopt for any other record.
 std::optional<core::RestoreChat> ToRestoreCommand(const storage::ConversationRecord& stored);
 
-// One event per wrap-up category (a chat may fit several); the wait and handling times go
-// with the first only, so histograms count each chat once. Without a wrap-up, or without
-// categories, the category is "uncategorised".
-std::vector<storage::StatsEvent> StatsEventsFor(const core::ConversationRecord& record, const WrapUpRequest* wrap_up,
-                                                core::Instant now);
+// The one statistics event of an ended chat, with every wrap-up category (a chat may fit
+// several); without a wrap-up, or without categories, the category is "uncategorised".
+storage::StatsEvent StatsEventFor(const core::ConversationRecord& record, const WrapUpRequest* wrap_up,
+                                  core::Instant now);
 
 std::uint64_t UnixSeconds(core::Instant instant);
 

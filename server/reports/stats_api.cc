@@ -31,7 +31,7 @@ void RegisterStatsApi(net::Router& router, auth::AccountService& accounts, stora
                            auto account = accounts.SessionAccount(token);
                            if (!account) return respond(Problem(401, "no_session", "Please log in again."));
                            if (account->role != storage::AccountRole::kSupervisor) {
-                             return respond(Problem(403, "forbidden", "Statistics are for supervisors."));
+                             return respond(Problem(403, "not_allowed", "Only supervisors may do that."));
                            }
                            if (!query) return respond(Problem(400, "bad_request", query.error()));
                            auto report = stats.Report(query->from_week, query->to_week, query->period);

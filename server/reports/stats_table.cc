@@ -64,16 +64,17 @@ std::expected<StatsQuery, std::string> ParseStatsQueryString(std::string_view qu
 }
 
 std::string StatsJson(const storage::StatsReport& report, storage::StatsPeriod period) {
-  json::array rows, histograms;
-  for (const auto& cell : report.cells) {
-    json::value count = nullptr;
-    if (cell.count) count = *cell.count;
-    rows.push_back(json::object{{"period", PeriodText(cell.week, period)},
-                                {"category", cell.category},
-                                {"age_band", cell.age_band},
-                                {"language", cell.language},
-                                {"outcome", cell.outcome},
-                                {"count", count}});
+  json::array periods, tables, histograms;
+  for (std::uint32_t when : report.periods) periods.emplace_back(PeriodText(when, period));
+  for (storage::StatsDimension dimension : storage::kStatsDimensions) {
+    json::array rows;
+    for (const auto& cell : report.counts) {
+      if (cell.dimension != dimension) continue;
+      json::value count = nullptr;
+      if (cell.count) count = *cell.count;
+      rows.push_back(json::object{{"period", PeriodText(cell.period, period)}, {"value", cell.value}, {"count", count}});
+    }
+    tables.push_back(json::object{{"dimension", storage::StatsDimensionName(dimension)}, {"rows", std::move(rows)}});
   }
   for (const auto& histogram : report.histograms) {
     bool wait = histogram.kind == storage::HistogramKind::kWait;
@@ -86,20 +87,20 @@ std::string StatsJson(const storage::StatsReport& report, storage::StatsPeriod p
         counts.emplace_back(nullptr);
       }
     }
-    histograms.push_back(json::object{{"period", PeriodText(histogram.week, period)},
+    histograms.push_back(json::object{{"period", PeriodText(histogram.period, period)},
                                       {"kind", wait ? "wait" : "handling"},
                                       {"bounds_seconds", bounds},
                                       {"counts", counts}});
   }
-  return json::serialize(json::object{{"rows", rows}, {"histograms", histograms}});
+  return json::serialize(json::object{{"periods", periods}, {"tables", tables}, {"histograms", histograms}});
 }
 
 std::string StatsCsv(const storage::StatsReport& report, storage::StatsPeriod period) {
-  std::string csv = "period,category,age_band,language,outcome,count\r\n";
-  for (const auto& cell : report.cells) {
-    csv += CsvCell(PeriodText(cell.week, period)) + "," + CsvCell(cell.category) + "," + CsvCell(cell.age_band) + "," +
-           CsvCell(cell.language) + "," + CsvCell(cell.outcome) + "," +
-           (cell.count ? std::to_string(*cell.count) : std::string("<5")) + "\r\n";
+  std::string csv = "period,dimension,value,count\r\n";
+  for (const auto& cell : report.counts) {
+    csv += CsvCell(PeriodText(cell.period, period)) + "," + CsvCell(storage::StatsDimensionName(cell.dimension)) + "," +
+           CsvCell(cell.value) + "," + (cell.count ? std::to_string(*cell.count) : std::string(kSuppressedCsvCell)) +
+           "\r\n";
   }
   return csv;
 }

@@ -32,7 +32,7 @@ std::optional<RecordType> TypeOfKey(Family family, ByteView key) {
       return std::nullopt;
     case Family::kConversations: return key.size() == 32 ? std::optional(RecordType::kConversation) : std::nullopt;
     case Family::kStats:
-      if (key.size() > 4 && key[4] == 1) return RecordType::kStatsCounter;
+      if (key.size() > 4 && key[4] == 3) return RecordType::kStatsCounter;
       if (key.size() > 4 && key[4] == 2) return RecordType::kStatsHistogram;
       return std::nullopt;
     case Family::kAudit:
@@ -88,7 +88,7 @@ class SchemaTest : public ::testing::Test {
     ConversationRecord conversation{{1, 2, 3}, ConversationState::kEnded, kNow - 600, kNow - 500, kNow,
                                     "urgent", "bg", "under-18", "maria", "referred", {9, 9}, 2};
     ASSERT_TRUE(stores_.conversations().Put(conversation));
-    ASSERT_TRUE(stores_.stats().Record({kNow, "violence", "under-18", "bg", "referred", 100, 400}));
+    ASSERT_TRUE(stores_.stats().Record({kNow, {"violence"}, "under-18", "bg", "referred", 100, 400}));
     ASSERT_TRUE(stores_.audit().Append("admin", "account.invite", "maria"));
   }
 
