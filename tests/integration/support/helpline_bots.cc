@@ -1,75 +1,16 @@
 #include "tests/integration/support/helpline_bots.h"
 
-#include <regex>
-#include <thread>
-
 #include "crypto/certificate.h"
-#include "crypto/credentials.h"
-#include "server/auth/totp.h"
 #include "server/helpline/envelope.h"
-#include "tests/integration/support/run_haven.h"
 
 namespace haven::testing {
 namespace json = boost::json;
-
-std::uint64_t NowSeconds() { return static_cast<std::uint64_t>(std::time(nullptr)); }
-std::uint64_t NowMs() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
 
 core::ChatId ChatFromHex(std::string_view hex) {
   core::ChatId chat;
   auto bytes = crypto::FromHex(hex);
   if (bytes && bytes->size() == 16) std::copy(bytes->begin(), bytes->end(), chat.bytes.begin());
   return chat;
-}
-
-namespace {
-
-std::string Str(const json::object& object, std::string_view key) {
-  const json::value* value = object.if_contains(key);
-  return value && value->is_string() ? std::string(value->get_string()) : "";
-}
-
-crypto::Bytes Hex(const json::object& object, std::string_view key) {
-  return crypto::FromHex(Str(object, key)).value_or(crypto::Bytes{});
-}
-
-crypto::Bytes FromBase32(std::string_view text) {
-  crypto::Bytes out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    int value = c >= 'A' && c <= 'Z' ? c - 'A' : c - '2' + 26;
-    buffer = (buffer << 5) | static_cast<std::uint32_t>(value);
-    bits += 5;
-    if (bits >= 8) {
-      out.push_back(static_cast<std::uint8_t>(buffer >> (bits - 8)));
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-ApiReply PostJson(std::uint16_t port, std::string_view path, const json::object& body, const std::string& cookie,
-                  const std::string& origin) {
-  std::string text = json::serialize(body);
-  std::string request = "POST " + std::string(path) + " HTTP/1.1\r\nHost: haven.test\r\nContent-Type: application/json\r\n";
-  if (!origin.empty()) request += "Origin: " + origin + "\r\n";
-  if (!cookie.empty()) request += "Cookie: " + cookie + "\r\n";
-  request += "Content-Length: " + std::to_string(text.size()) + "\r\nConnection: close\r\n\r\n" + text;
-  ApiReply reply;
-  auto raw = HttpExchange(port, request);
-  if (!raw) return reply;
-  reply.status = raw->status;
-  reply.headers = raw->headers;
-  boost::system::error_code ec;
-  auto value = json::parse(raw->body, ec);
-  if (!ec && value.is_object()) reply.body = value.get_object();
-  return reply;
 }
 
 // --- visitors ---
@@ -97,25 +38,25 @@ void VisitorBot::Handle(const WsMessage& message) {
   if (ec || !value.is_object()) return;
   const json::object& object = value.get_object();
   control_.push_back(object);
-  std::string type = Str(object, "type");
+  std::string type = JsonString(object, "type");
   if (type == "welcome") {
     const auto& org = object.at("org").as_object();
-    auto root = Hex(org, "root_key");
+    auto root = JsonHex(org, "root_key");
     std::copy_n(root.begin(), std::min(root.size(), trust_.root_key.size()), trust_.root_key.begin());
     for (const auto& list : org.at("revocation_lists").as_array()) {
       trust_.revocation_lists.push_back(crypto::FromHex(std::string_view(list.as_string())).value_or(crypto::Bytes{}));
     }
   } else if (type == "joined") {
-    chat_ = Str(object, "chat_id");
-    token_ = Str(object, "resume_token");
+    chat_ = JsonString(object, "chat_id");
+    token_ = JsonString(object, "resume_token");
     party_ = std::make_unique<client::VisitorParty>(ChatFromHex(chat_), trust_);
     socket_->Send(party_->StartLeg(0), true);
   } else if (type == "queue") {
     position_ = static_cast<std::size_t>(object.at("position").as_int64());
   } else if (type == "refused") {
-    refused_ = Str(object, "reason");
+    refused_ = JsonString(object, "reason");
   } else if (type == "assigned") {
-    counselor_name_ = Str(object.at("counselor").as_object(), "name");
+    counselor_name_ = JsonString(object.at("counselor").as_object(), "name");
     auto leg = static_cast<std::uint16_t>(object.at("leg").as_int64());
     if (leg > party_->leg()) {
       bool requeued = object.at("requeued").as_bool();
@@ -128,7 +69,7 @@ void VisitorBot::Handle(const WsMessage& message) {
   } else if (type == "resumed") {
     for (const auto& frame : party_->Unacknowledged()) socket_->Send(frame, true);
   } else if (type == "ended") {
-    ended_ = Str(object, "reason");
+    ended_ = JsonString(object, "reason");
   }
 }
 
@@ -179,7 +120,7 @@ bool VisitorBot::Resume() {
   socket_->Send(json::serialize(json::object{{"type", "resume"}, {"chat_id", chat_}, {"resume_token", token_}}));
   return Until([&] {
     for (std::size_t i = before; i < control_.size(); ++i) {
-      if (Str(control_[i], "type") == "resumed") return true;
+      if (JsonString(control_[i], "type") == "resumed") return true;
     }
     return false;
   });
@@ -187,69 +128,18 @@ bool VisitorBot::Resume() {
 
 // --- counselors ---
 
-std::unique_ptr<CounselorAccount> EnrolCounselor(ServerProcess& server, const std::string& handle,
-                                                 const std::string& role, int max_chats) {
-  auto account = std::make_unique<CounselorAccount>();
-  account->handle = handle;
-  account->passphrase = "passphrase of " + handle;
-  std::string config = server.config_path().string();
-  auto [invited, output] = RunHaven("counselor invite " + handle + " --name 'Counselor " + handle + "' --role " + role +
-                                    " --max-chats " + std::to_string(max_chats) +
-                                    " --languages bg,en --skills child,adult --config " + config);
-  std::smatch match;
-  static const std::regex kCode("[A-Z2-7]{4}(-[A-Z2-7]{4}){7}");
-  if (invited != 0 || !std::regex_search(output, match, kCode)) throw std::runtime_error("invite failed: " + output);
-  std::string code = match.str();
-  auto started = PostJson(server.port(), "/api/enrol/start", {{"handle", handle}, {"code", code}});
-  if (started.status != 200) throw std::runtime_error("enrol/start " + std::to_string(started.status));
-  account->totp_secret = FromBase32(Str(started.body, "totp_secret"));
-  auto keys = crypto::DeriveCounselorKeys(account->passphrase, Hex(started.body, "salt"));
-  account->identity = std::make_unique<crypto::SigningKey>(crypto::SigningKey::Generate());
-  crypto::Bytes wrapped = crypto::WrapIdentitySeed(keys->wrap_key, handle, account->identity->seed());
-  auto finished = PostJson(server.port(), "/api/enrol/finish",
-                           {{"handle", handle},
-                            {"code", code},
-                            {"login_key", crypto::ToHex(keys->login_key.bytes())},
-                            {"identity_public_key", crypto::ToHex(account->identity->public_key())},
-                            {"wrapped_identity", crypto::ToHex(wrapped)},
-                            {"totp", NextTotp(*account)}});
-  if (finished.status != 200) throw std::runtime_error("enrol/finish " + std::to_string(finished.status));
-  auto [certified, certify_output] = RunHaven("counselor certify " + handle + " --config " + config +
-                                              " --passphrase-file " + (server.org().dir / "signing-passphrase").string());
-  if (certified != 0) throw std::runtime_error("certify failed: " + certify_output);
-  return account;
-}
-
-std::string NextTotp(CounselorAccount& account) {
-  // Each code works once, and the server accepts one step either side of now: use the oldest
-  // step not used yet (three logins fit in one step), waiting only when that is too far ahead.
-  std::uint64_t step = std::max(NowSeconds() / auth::kTotpStepSeconds - 1, account.last_totp_step + 1);
-  while (step > NowSeconds() / auth::kTotpStepSeconds + 1) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  account.last_totp_step = step;
-  return auth::TotpCode(account.totp_secret, step);
-}
-
 CounselorBot::CounselorBot(ServerProcess& server, CounselorAccount& account) : server_(server), account_(account) {
   Connect();
 }
 
 bool CounselorBot::Connect() {
-  auto salt = PostJson(server_.port(), "/api/login/salt", {{"handle", account_.handle}});
-  auto keys = crypto::DeriveCounselorKeys(account_.passphrase, Hex(salt.body, "salt"));
-  auto login = PostJson(server_.port(), "/api/login",
-                        {{"handle", account_.handle},
-                         {"login_key", crypto::ToHex(keys->login_key.bytes())},
-                         {"totp", NextTotp(account_)}});
-  if (login.status != 200) return false;
-  std::string set_cookie = login.headers["set-cookie"];
-  cookie_ = set_cookie.substr(0, set_cookie.find(';'));
-  auto identity = crypto::UnwrapIdentity(keys->wrap_key, account_.handle, Hex(login.body, "wrapped_identity"));
-  if (!identity || identity->public_key() != account_.identity->public_key()) return false;
-  account_.certificate = Hex(login.body, "certificate");
-  auto ticket = PostJson(server_.port(), "/api/ticket", json::object{}, cookie_);
-  if (ticket.status != 200) return false;
+  auto session = LogIn(server_.port(), account_);
+  if (!session) return false;
+  cookie_ = session->cookie;
+  auto ticket = MintTicket(server_.port(), cookie_);
+  if (!ticket) return false;
   socket_ = std::make_unique<WebSocketClient>(server_.port(), "/ws/counselor", std::string(kTestOrigin));
-  socket_->Send(json::serialize(json::object{{"type", "auth"}, {"ticket", Str(ticket.body, "ticket")}}));
+  socket_->Send(json::serialize(json::object{{"type", "auth"}, {"ticket", *ticket}}));
   ready_ = false;
   Until([this] { return ready_; });
   return ready_;
@@ -274,7 +164,7 @@ void CounselorBot::Handle(const WsMessage& message) {
   if (ec || !value.is_object()) return;
   const json::object& object = value.get_object();
   control.push_back(object);
-  std::string type = Str(object, "type");
+  std::string type = JsonString(object, "type");
   if (type == "ready") {
     ready_ = true;
     signing_certificate_ = crypto::FromHex(std::string_view(
@@ -283,13 +173,13 @@ void CounselorBot::Handle(const WsMessage& message) {
       for (const auto& frame : party->Unacknowledged()) socket_->Send(frame, true);
     }
   } else if (type == "assigned") {
-    std::string chat = Str(object, "chat_id");
+    std::string chat = JsonString(object, "chat_id");
     auto leg = static_cast<std::uint16_t>(object.at("leg").as_int64());
     chats_[chat] = std::make_unique<client::CounselorParty>(
         ChatFromHex(chat), leg,
         crypto::CounselorCredentials{account_.identity.get(), signing_certificate_, account_.certificate});
   } else if (type == "peer" && object.at("connected").as_bool()) {
-    auto party = chats_.find(Str(object, "chat_id"));
+    auto party = chats_.find(JsonString(object, "chat_id"));
     if (party != chats_.end()) {
       for (const auto& frame : party->second->Unacknowledged()) socket_->Send(frame, true);
     }
@@ -354,13 +244,13 @@ bool CounselorBot::Reconnect() { return Connect(); }
 
 std::optional<json::object> CounselorBot::LastOf(std::string_view type) const {
   for (auto it = control.rbegin(); it != control.rend(); ++it) {
-    if (Str(*it, "type") == type) return *it;
+    if (JsonString(*it, "type") == type) return *it;
   }
   return std::nullopt;
 }
 
 std::size_t CounselorBot::CountOf(std::string_view type) const {
-  return static_cast<std::size_t>(std::ranges::count_if(control, [&](const auto& m) { return Str(m, "type") == type; }));
+  return static_cast<std::size_t>(std::ranges::count_if(control, [&](const auto& m) { return JsonString(m, "type") == type; }));
 }
 
 }  // namespace haven::testing

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "client/chat_party.h"
+#include "tests/integration/support/console_api.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/server_process.h"
 #include "tests/integration/support/websocket_client.h"
@@ -24,18 +25,7 @@ namespace haven::testing {
 
 using std::chrono::milliseconds;
 
-std::uint64_t NowSeconds();
-std::uint64_t NowMs();
 core::ChatId ChatFromHex(std::string_view hex);
-
-// A JSON POST to the server's API; the reply's status, headers and parsed body.
-struct ApiReply {
-  int status = 0;
-  std::map<std::string, std::string> headers;
-  boost::json::object body;
-};
-ApiReply PostJson(std::uint16_t port, std::string_view path, const boost::json::object& body,
-                  const std::string& cookie = "", const std::string& origin = std::string(kTestOrigin));
 
 // Anything that reads its socket when asked: tests pump several parties in turn.
 class Bot {
@@ -100,21 +90,6 @@ class VisitorBot : public Bot {
   std::string counselor_name_;
   std::optional<crypto::ErrorCode> e2e_error_;
 };
-
-struct CounselorAccount {
-  std::string handle;
-  std::string passphrase;
-  crypto::Bytes totp_secret;
-  std::uint64_t last_totp_step = 0;
-  crypto::Bytes certificate;
-  std::unique_ptr<crypto::SigningKey> identity;
-};
-
-// Invites, enrols and certifies a counselor on `server` through the real commands and API.
-std::unique_ptr<CounselorAccount> EnrolCounselor(ServerProcess& server, const std::string& handle,
-                                                 const std::string& role = "counselor", int max_chats = 2);
-// The next TOTP code the server will accept for `account`.
-std::string NextTotp(CounselorAccount& account);
 
 class CounselorBot : public Bot {
  public:

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +62,7 @@ const TestOrg& SharedOrg() {
     std::ofstream(made.dir / "signing-passphrase") << made.signing_passphrase << "\n";
     made.root_key = root.public_key();
     made.signing_certificate = certificate->encoded;
+    made.signing_key = std::make_shared<const crypto::SigningKey>(std::move(signing));
     // Removed when the test binary exits.
     static struct Cleanup {
       fs::path dir;
@@ -78,7 +80,7 @@ const TestOrg& SharedOrg() {
 
 const TestOrg& ServerProcess::org() const { return SharedOrg(); }
 
-ServerProcess::ServerProcess(Settings settings) {
+ServerProcess::ServerProcess(Settings settings, fs::path binary) : binary_(binary.empty() ? fs::path(HAVEN_BINARY) : binary) {
   std::string pattern = (fs::temp_directory_path() / "haven-it-XXXXXX").string();
   if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
@@ -117,12 +119,14 @@ void ServerProcess::Launch() {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // A harness that crashes must not leave its server running.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int out = ::open((dir_ / "stdout.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     int err = ::open((dir_ / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(out, 1);
     ::dup2(err, 2);
     std::string config_path = (dir_ / "haven.toml").string();
-    ::execl(HAVEN_BINARY, HAVEN_BINARY, "serve", "--config", config_path.c_str(), static_cast<char*>(nullptr));
+    ::execl(binary_.c_str(), binary_.c_str(), "serve", "--config", config_path.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
   static const std::regex kListening(R"(listening on http://[^:]+:(\d+)/)");

@@ -6,8 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <initializer_list>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,6 +26,8 @@ struct TestOrg {
   std::string signing_passphrase;  // also in dir/signing-passphrase, for --passphrase-file
   crypto::PublicKey root_key{};
   crypto::Bytes signing_certificate;
+  // The signing key itself, for harnesses that certify counselors without the command line.
+  std::shared_ptr<const crypto::SigningKey> signing_key;
 };
 
 class ServerProcess {
@@ -32,15 +35,19 @@ class ServerProcess {
   // `settings` maps "section.key" to a TOML value written verbatim (e.g. {"http.request_timeout_ms", "300"}),
   // overriding the harness defaults (port 0, diagnostic endpoints on, origin kTestOrigin).
   using Settings = std::map<std::string, std::string>;
-  explicit ServerProcess(Settings settings = {});
+  // `binary`: the haven executable to run; empty means this build's.
+  explicit ServerProcess(Settings settings = {}, std::filesystem::path binary = {});
   ServerProcess(std::initializer_list<Settings::value_type> settings) : ServerProcess(Settings(settings)) {}
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The server's process id (for /proc: CPU time, memory, CPU affinity).
+  int pid() const { return pid_; }
   const TestOrg& org() const;
   std::filesystem::path config_path() const { return dir_ / "haven.toml"; }
+  std::filesystem::path admin_socket_path() const { return dir_ / "data" / "admin.sock"; }
   const std::filesystem::path& dir() const { return dir_; }
 
   void Signal(int signal_number);
@@ -57,6 +64,7 @@ class ServerProcess {
 
  private:
   void Launch();
+  std::filesystem::path binary_;
   std::filesystem::path dir_;
   int pid_ = -1;
   std::uint16_t port_ = 0;
