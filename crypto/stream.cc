@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "crypto/padding.h"
 
 namespace haven::crypto {
@@ -63,7 +66,7 @@ Result<StreamSender::Frame> StreamSender::Push(const Message& message, std::uint
 }
 
 StreamReceiver::StreamReceiver(const SecretBytes& key, const StreamHeader& header, const StreamContext& context)
-    : state_(sizeof(State)), context_(context), next_seq_(FirstStreamSeq(context.direction)) {
+    : state_(sizeof(State)), attempt_(sizeof(State)), context_(context), next_seq_(FirstStreamSeq(context.direction)) {
   crypto_secretstream_xchacha20poly1305_init_pull(AsState(state_), header.data(), key.data());
 }
 
@@ -77,17 +80,20 @@ Result<StreamReceiver::Delivered> StreamReceiver::Receive(std::uint32_t seq, Byt
     return Fail(ErrorCode::kDecryptFailed);
   }
   // Decrypt into a copy of the state: libsodium leaves the state untouched on a bad MAC, and
-  // the copy makes that independent of its internals.
-  SecretBytes attempt = SecretBytes::CopyOf(state_.bytes());
+  // the copy makes that independent of its internals. The copy lives in a second secure
+  // buffer kept for the stream's life: a sodium_malloc per frame (guard pages, mprotect,
+  // munmap) cost several times the decryption.
+  std::copy(state_.bytes().begin(), state_.bytes().end(), attempt_.bytes().begin());
   Bytes padded(ciphertext.size() - kStreamOverhead);
   unsigned long long padded_length = 0;
   unsigned char tag = 0;
   Bytes ad = FrameAssociatedData(context_, seq);
-  if (crypto_secretstream_xchacha20poly1305_pull(AsState(attempt), padded.data(), &padded_length, &tag,
+  if (crypto_secretstream_xchacha20poly1305_pull(AsState(attempt_), padded.data(), &padded_length, &tag,
                                                  ciphertext.data(), ciphertext.size(), ad.data(), ad.size()) != 0) {
+    sodium_memzero(attempt_.data(), attempt_.size());
     return Fail(ErrorCode::kDecryptFailed);
   }
-  state_ = std::move(attempt);
+  std::swap(state_, attempt_);
   ++next_seq_;
   auto unpadded = Unpad(padded);
   sodium_memzero(padded.data(), padded.size());

@@ -90,6 +90,7 @@ class StreamReceiver {
 
  private:
   SecretBytes state_;
+  SecretBytes attempt_;  // the state a frame is decrypted with before it is accepted
   StreamContext context_;
   std::uint32_t next_seq_;
   bool finished_ = false;
