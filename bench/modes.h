@@ -1,0 +1,52 @@
+// The benchmark's modes, one file each. Every mode starts its own server (bench_server.h),
+// prints one report (report.h) and returns the process exit code: 0 when every correctness
+// check passed (targets may still be missed), 1 when one failed, 2 when the run could not
+// be set up.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "bench/bench_server.h"
+#include "bench/chat_fleet.h"
+
+namespace haven::bench {
+
+struct RelayOptions {
+  FleetOptions fleet;
+  std::uint32_t messages = 200;  // closed loop: round trips per chat
+  double rate = 0;               // relayed frames a second; 0 = closed loop
+  double seconds = 10;           // open loop: how long
+};
+int RunRelay(const RelayOptions& options, const ServerChoice& server_choice);
+
+struct IdleOptions {
+  std::size_t connections = 10000;
+  double settle_seconds = 3;
+};
+int RunIdle(const IdleOptions& options, const ServerChoice& server_choice);
+
+struct QueueOptions {
+  std::size_t visitors = 10000;
+  double hold_seconds = 10;  // 10,000 waiting while a counselor takes chats at hold_rate
+  double hold_rate = 2;      // chats taken a second while holding: every take moves everyone
+};
+int RunQueue(const QueueOptions& options, const ServerChoice& server_choice);
+
+struct ConnectOptions {
+  std::size_t connections = 50000;
+  bool join = false;  // each visitor also joins the queue and leaves it again
+  std::size_t concurrency = 256;
+  int source_addresses = 64;  // 127.0.0.1 .. 127.0.0.N: more port space for the client side
+};
+int RunConnect(const ConnectOptions& options, const ServerChoice& server_choice);
+
+struct LoginBurstOptions {
+  FleetOptions fleet;
+  double rate = 20000;  // relayed frames a second, with and without the burst
+  double seconds = 8;
+  std::size_t logins = 32;
+};
+int RunLoginBurst(const LoginBurstOptions& options, const ServerChoice& server_choice);
+
+}  // namespace haven::bench
