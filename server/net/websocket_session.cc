@@ -4,15 +4,19 @@
 
 #include "server/log/log.h"
 #include "server/net/beast_request.h"
-#include "server/net/spawn.h"
 
 namespace haven::net {
 namespace websocket = beast::websocket;
+namespace {
+
+// See the read loop in Run().
+constexpr std::size_t kReadPiece = 512;
+
+}  // namespace
 
 WebSocketSession::WebSocketSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot,
                                    const WebSocketEndpoint& endpoint, const ClientKey& client)
     : ws_(std::move(socket)),
-      writer_wakeup_(loop.executor()),
       close_deadline_(loop.executor()),
       loop_(loop),
       state_(state),
@@ -46,8 +50,12 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
     response.set(beast::http::field::server, "haven");
   }));
 
+  // The 101 response and the endpoint's first message (a visitor's welcome) leave in one
+  // write: held back until that message is written, or until it is clear that there is none.
+  ws_.next_layer().Cork();
   auto [accept_error] = co_await ws_.async_accept(request, kUseTask);
   if (accept_error) {
+    ws_.next_layer().Uncork();  // Beast's refusal response
     log::Info("websocket.handshake_failed");
     closed_ = true;
     co_return;
@@ -60,28 +68,30 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
   if (!handler_) {
     Close(kClosePolicy, "endpoint refused the connection");
   }
-  auto self = shared_from_this();
-  Spawn(loop_.executor(), "websocket_writer", [self] { return self->Writer(); });
+  if (!write_in_flight_) ws_.next_layer().Uncork();
 
   while (true) {
-    auto [ec, bytes] = co_await ws_.async_read(read_buffer_, kUseTask);
+    // A message is read in pieces of at most kReadPiece bytes: an idle connection's pending
+    // read then holds a small buffer instead of Beast's default 1536 bytes (most messages,
+    // control JSON and 296-byte data frames, still arrive in one piece).
+    auto [ec, bytes] = co_await ws_.async_read_some(read_buffer_, kReadPiece, kUseTask);
     if (ec) {
       if (ec == websocket::error::message_too_big) log::Info("websocket.message_too_big");
       break;
     }
+    if (!ws_.is_message_done()) continue;
     if (handler_ && !close_code_) {
       const auto data = read_buffer_.cdata();
       handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()), ws_.got_binary());
     }
-    read_buffer_.consume(bytes);
+    read_buffer_.consume(read_buffer_.size());
     // A burst of large messages should not pin its buffer for the connection's lifetime.
-    if (read_buffer_.capacity() > 4096) read_buffer_.shrink_to_fit();
+    if (read_buffer_.capacity() > 2 * kReadPiece) read_buffer_.shrink_to_fit();
   }
   closed_ = true;
-  queue_.clear();
+  queue_.Clear();
   queued_bytes_ = 0;
   close_deadline_.cancel();
-  WakeWriter();
   if (handler_) {
     handler_->OnClose();
     handler_.reset();
@@ -94,14 +104,14 @@ bool WebSocketSession::Send(OutboundMessage message) {
   std::size_t size = message.data->size();
   if (queue_.size() + 1 > settings.outbound_queue_frames || queued_bytes_ + size > settings.outbound_queue_bytes) {
     log::Info("websocket.outbound_queue_full");
-    queue_.clear();
+    queue_.Clear();
     queued_bytes_ = 0;
     Close(kCloseTryAgainLater, "outbound queue full");
     return false;
   }
   queued_bytes_ += size;
-  queue_.push_back(std::move(message));
-  WakeWriter();
+  queue_.Push(std::move(message));
+  Pump();
   return true;
 }
 
@@ -109,7 +119,7 @@ void WebSocketSession::Close(std::uint16_t code, std::string_view reason) {
   if (closed_ || close_code_) return;
   close_code_ = code;
   close_reason_ = std::string(reason.substr(0, 120));  // a close frame's payload is at most 125 bytes
-  WakeWriter();
+  Pump();
   // A peer that stops reading would block the close handshake forever: bound it.
   close_deadline_.expires_after(state_.config.websocket.handshake_timeout);
   close_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
@@ -120,7 +130,6 @@ void WebSocketSession::Close(std::uint16_t code, std::string_view reason) {
 
 void WebSocketSession::Shutdown() { Close(kCloseServiceRestart, "service restart"); }
 
-void WebSocketSession::WakeWriter() { writer_wakeup_.cancel(); }
 
 void WebSocketSession::ForceClose() {
   log::Info("websocket.close_deadline_passed");
@@ -128,27 +137,32 @@ void WebSocketSession::ForceClose() {
   beast::get_lowest_layer(ws_).close(ignored);
 }
 
-Task<void> WebSocketSession::Writer() {
-  while (!closed_) {
-    if (!queue_.empty()) {
-      OutboundMessage message = std::move(queue_.front());
-      queue_.pop_front();
-      queued_bytes_ -= message.data->size();
-      ws_.binary(message.binary);
-      auto [ec, bytes] = co_await ws_.async_write(asio::buffer(*message.data), kUseTask);
+void WebSocketSession::Pump() {
+  if (write_in_flight_ || closed_) return;
+  if (!queue_.empty()) {
+    // The run of queued messages, and whatever is queued while it is written, leaves in
+    // one write to the kernel: the socket is uncorked when the queue has emptied.
+    ws_.next_layer().Cork();
+    writing_ = queue_.Pop();
+    queued_bytes_ -= writing_.data->size();
+    write_in_flight_ = true;
+    ws_.binary(writing_.binary);
+    ws_.async_write(asio::buffer(*writing_.data), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->write_in_flight_ = false;
+      self->writing_ = {};
+      if (ec || self->queue_.empty()) self->ws_.next_layer().Uncork();
       if (ec) {
-        ForceClose();
-        break;
+        self->ForceClose();
+        return;
       }
-      continue;
-    }
-    if (close_code_) {
-      websocket::close_reason reason(static_cast<websocket::close_code>(*close_code_), close_reason_);
-      co_await ws_.async_close(reason, kUseTask);
-      break;
-    }
-    writer_wakeup_.expires_at(Timer::time_point::max());
-    co_await writer_wakeup_.async_wait(kUseTask);
+      self->Pump();
+    });
+    return;
+  }
+  if (close_code_ && !close_started_) {
+    close_started_ = true;
+    websocket::close_reason reason(static_cast<websocket::close_code>(*close_code_), close_reason_);
+    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
   }
 }
 

@@ -1,5 +1,7 @@
 // One WebSocket connection: a reader coroutine that hands each message to the endpoint's
-// handler, and a writer coroutine that drains a bounded outbound queue, one write in flight.
+// handler, and a bounded outbound queue drained one write at a time: each write's
+// completion starts the next, and a run of queued messages reaches the kernel in one write
+// (CoalescingSocket). An idle connection has no write pending and no writer waiting.
 //
 // Limits (all from [websocket] config): read_message_max_bytes (larger: close 1009),
 // outbound_queue_frames/bytes (exceeded: close 1013), handshake_timeout, idle_timeout with
@@ -13,13 +15,14 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "server/net/asio.h"
+#include "server/net/coalescing_socket.h"
 #include "server/net/connections.h"
+#include "server/net/outbound_queue.h"
 #include "server/net/server_state.h"
 #include "server/net/websocket_endpoint.h"
 
@@ -41,13 +44,12 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
   void Shutdown() override;
 
  private:
-  Task<void> Writer();
-  void WakeWriter();
+  // Starts the next write (or the close handshake) unless a write is in flight.
+  void Pump();
   void ForceClose();
 
-  beast::websocket::stream<Socket> ws_;
+  beast::websocket::stream<CoalescingSocket> ws_;
   beast::flat_buffer read_buffer_;
-  Timer writer_wakeup_;
   Timer close_deadline_;
   EventLoop& loop_;
   ServerState& state_;
@@ -56,10 +58,13 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
   ClientKey client_;
   std::unique_ptr<WebSocketHandler> handler_;
 
-  std::deque<OutboundMessage> queue_;
+  OutboundQueue queue_;
   std::size_t queued_bytes_ = 0;
+  OutboundMessage writing_;  // being written: its bytes must live until the write completes
+  bool write_in_flight_ = false;
   std::optional<std::uint16_t> close_code_;  // set once a close has been requested
   std::string close_reason_;
+  bool close_started_ = false;
   bool closed_ = false;  // the reader has ended; the socket is gone
 };
 
