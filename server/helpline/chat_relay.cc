@@ -1,65 +1,71 @@
 #include "server/helpline/chat_relay.h"
 
-#include <vector>
+#include <algorithm>
 
 namespace haven::helpline {
+namespace {
+
+bool KeyBefore(const auto& held, std::uint64_t key) { return held.key < key; }
+
+}  // namespace
 
 void ChatRelay::Hold(RelayDirection direction, std::uint16_t leg, std::uint32_t seq, Frame frame) {
+  if (!frame) return;
   int index = Index(direction);
-  Key key{leg, seq};
-  if (held_[index].contains(key) || !frame) return;
-  bytes_[index] += frame->size();
-  held_[index].emplace(key, std::move(frame));
-  std::uint64_t arrival = next_arrival_++;
-  arrival_[index].emplace(arrival, key);
-  arrival_of_[index].emplace(key, arrival);
-  while (held_[index].size() > limits_.frames || bytes_[index] > limits_.bytes) {
-    Erase(index, arrival_[index].begin()->second);
+  auto& held = held_[index];
+  std::uint64_t key = Key(leg, seq);
+  std::size_t size = frame->size();
+  if (held.empty() || held.back().key < key) {
+    held.push_back({key, std::move(frame)});
+  } else {
+    auto at = std::lower_bound(held.begin(), held.end(), key, KeyBefore<Held>);
+    if (at != held.end() && at->key == key) return;  // already held
+    held.insert(at, {key, std::move(frame)});
   }
+  bytes_[index] += size;
+  std::size_t drop = 0;
+  for (std::size_t bytes = bytes_[index]; held.size() - drop > limits_.frames || bytes > limits_.bytes; ++drop) {
+    bytes -= held[drop].frame->size();
+  }
+  Erase(index, 0, drop);
 }
 
 void ChatRelay::Acknowledge(RelayDirection direction, std::uint16_t leg, std::uint32_t seq) {
   int index = Index(direction);
   auto& held = held_[index];
-  auto it = held.lower_bound(Key{leg, 0});
-  std::vector<Key> done;
-  for (; it != held.end() && it->first.first == leg && it->first.second <= seq; ++it) done.push_back(it->first);
-  for (const Key& key : done) Erase(index, key);
+  auto first = std::lower_bound(held.begin(), held.end(), Key(leg, 0), KeyBefore<Held>);
+  auto last = std::upper_bound(first, held.end(), Key(leg, seq),
+                               [](std::uint64_t key, const Held& entry) { return key < entry.key; });
+  Erase(index, static_cast<std::size_t>(first - held.begin()), static_cast<std::size_t>(last - held.begin()));
 }
 
 void ChatRelay::ForEach(RelayDirection direction,
                         const std::function<void(std::uint16_t leg, const Frame&)>& visit) const {
-  for (const auto& [key, frame] : held_[Index(direction)]) visit(key.first, frame);
+  for (const Held& entry : held_[Index(direction)]) visit(static_cast<std::uint16_t>(entry.key >> 32), entry.frame);
 }
 
 void ChatRelay::DropLegsBefore(std::uint16_t leg) {
   for (int index = 0; index < 2; ++index) {
-    std::vector<Key> old;
-    for (const auto& [key, frame] : held_[index]) {
-      if (key.first >= leg) break;
-      old.push_back(key);
-    }
-    for (const Key& key : old) Erase(index, key);
+    auto& held = held_[index];
+    auto end = std::lower_bound(held.begin(), held.end(), Key(leg, 0), KeyBefore<Held>);
+    Erase(index, 0, static_cast<std::size_t>(end - held.begin()));
   }
 }
 
 void ChatRelay::Clear() {
   for (int index = 0; index < 2; ++index) {
-    held_[index].clear();
-    arrival_[index].clear();
-    arrival_of_[index].clear();
+    std::vector<Held>().swap(held_[index]);
     bytes_[index] = 0;
   }
 }
 
-void ChatRelay::Erase(int index, const Key& key) {
-  auto it = held_[index].find(key);
-  if (it == held_[index].end()) return;
-  bytes_[index] -= it->second->size();
-  held_[index].erase(it);
-  auto arrival = arrival_of_[index].find(key);
-  arrival_[index].erase(arrival->second);
-  arrival_of_[index].erase(arrival);
+void ChatRelay::Erase(int index, std::size_t first, std::size_t last) {
+  if (first >= last) return;
+  auto& held = held_[index];
+  for (std::size_t i = first; i < last; ++i) bytes_[index] -= held[i].frame->size();
+  held.erase(held.begin() + static_cast<std::ptrdiff_t>(first), held.begin() + static_cast<std::ptrdiff_t>(last));
+  // Back to no backlog after a burst: give the memory back.
+  if (held.empty() && held.capacity() > 16) std::vector<Held>().swap(held);
 }
 
 }  // namespace haven::helpline

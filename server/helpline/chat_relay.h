@@ -1,17 +1,22 @@
 // The frames of one chat that the server holds in memory: per direction, the data frames not
 // yet acknowledged by their receiver, so a receiver that (re)connects gets them at once
-// (docs/protocol.md 10). Bounded by frames and bytes; when full the oldest frame goes (its
-// sender still keeps it and will send it again). Never written to disk; Clear() forgets all.
+// (docs/protocol.md 10). Bounded by frames and bytes; when full the oldest frame (lowest leg,
+// then lowest sequence number) goes: its sender still keeps it and will send it again. Never
+// written to disk; Clear() forgets all.
+//
+// Each direction is a vector kept in (leg, seq) order. Frames arrive in that order but for
+// retransmissions, so holding is an append, an acknowledgement erases a prefix of its leg,
+// and nothing is allocated per frame once the vector has grown to the chat's usual backlog.
+// An empty relay allocates nothing.
 //
 // Pure data structure; not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
-#include <utility>
+#include <vector>
 
 namespace haven::helpline {
 
@@ -43,16 +48,18 @@ class ChatRelay {
   std::size_t bytes(RelayDirection direction) const { return bytes_[Index(direction)]; }
 
  private:
+  struct Held {
+    std::uint64_t key;  // leg << 32 | seq: the order frames are held and dropped in
+    Frame frame;
+  };
   static int Index(RelayDirection direction) { return static_cast<int>(direction); }
-  using Key = std::pair<std::uint16_t, std::uint32_t>;  // leg, seq
-  RelayLimits limits_;
-  std::map<Key, Frame> held_[2];
-  std::map<std::uint64_t, Key> arrival_[2];  // arrival order, for dropping the oldest first
-  std::map<Key, std::uint64_t> arrival_of_[2];
-  std::size_t bytes_[2] = {0, 0};
-  std::uint64_t next_arrival_ = 0;
+  static std::uint64_t Key(std::uint16_t leg, std::uint32_t seq) { return std::uint64_t{leg} << 32 | seq; }
+  // Erases held_[index][first, last) and their bytes.
+  void Erase(int index, std::size_t first, std::size_t last);
 
-  void Erase(int index, const Key& key);
+  RelayLimits limits_;
+  std::vector<Held> held_[2];
+  std::size_t bytes_[2] = {0, 0};
 };
 
 }  // namespace haven::helpline
