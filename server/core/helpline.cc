@@ -610,10 +610,11 @@ void Helpline::On(const Tick&, Instant now, Effects& out) {
 
 // --- snapshot ---
 
-std::vector<WaitingSummary> Helpline::WaitingChats() const {
+std::vector<WaitingSummary> Helpline::WaitingChats(std::size_t limit) const {
   std::vector<WaitingSummary> waiting;
-  waiting.reserve(queue_.size());
+  waiting.reserve(std::min(queue_.size(), limit));
   queue_.ForEachInOrder([&](const ChatId& id) {
+    if (waiting.size() >= limit) return false;
     const Conversation& chat = chats_.at(id);
     waiting.push_back(WaitingSummary{chat.lane, chat.profile, chat.queued_at});
     return true;

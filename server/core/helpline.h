@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <set>
@@ -85,8 +86,8 @@ class Helpline {
   Effects Handle(const Command& command, Instant now);
 
   HelplineSnapshot Snapshot(Instant now) const;
-  // The waiting (and offered) chats in service order.
-  std::vector<WaitingSummary> WaitingChats() const;
+  // The first `limit` waiting (and offered) chats in service order.
+  std::vector<WaitingSummary> WaitingChats(std::size_t limit = SIZE_MAX) const;
   const Conversation* FindChat(const ChatId& chat) const;
   const Counselor* FindCounselor(const CounselorHandle& handle) const { return roster_.Find(handle); }
   const HelplineRules& rules() const { return rules_; }

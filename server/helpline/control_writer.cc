@@ -190,13 +190,13 @@ std::string StatusMessage(core::CounselorState state, int load, int capacity) {
   return Serialize({{"type", "status"}, {"state", core::CounselorStateName(state)}, {"load", load}, {"capacity", capacity}});
 }
 
-std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, core::Instant now) {
+std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, std::size_t total, core::Instant now) {
   json::array list;
   for (const auto& entry : waiting) {
     list.push_back(ProfileFields(json::object{{"waited_seconds", Seconds(now - entry.queued_at)}}, entry.lane,
                                  entry.profile));
   }
-  return Serialize({{"type", "queue_overview"}, {"waiting", list}});
+  return Serialize({{"type", "queue_overview"}, {"waiting", list}, {"total", total}});
 }
 
 std::string OfferMessage(const core::Conversation& chat, core::Instant now, core::Instant deadline) {

@@ -55,7 +55,11 @@ std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max
 std::string OperatorSnapshotMessage(const core::HelplineSnapshot& snapshot, const std::vector<OperatorHistory::Bucket>& history,
                                     core::Duration service_level_target, core::Instant now);
 std::string StatusMessage(core::CounselorState state, int load, int capacity);
-std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, core::Instant now);
+// The head of the queue goes to every counselor on duty each second: at most this many
+// entries, so a long queue (10,000 waiting made a 650 KB message, beyond a connection's
+// outbound queue bound) costs each counselor a few kilobytes. `total` says how many wait.
+inline constexpr std::size_t kQueueOverviewEntries = 100;
+std::string QueueOverviewMessage(const std::vector<core::WaitingSummary>& waiting, std::size_t total, core::Instant now);
 std::string OfferMessage(const core::Conversation& chat, core::Instant now, core::Instant deadline);
 std::string OfferWithdrawnMessage(const core::ChatId& chat, core::WithdrawReason reason);
 std::string CounselorAssignedMessage(const core::Conversation& chat, bool requeued);

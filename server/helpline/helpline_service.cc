@@ -463,7 +463,7 @@ void HelplineService::Revoke(const std::string& handle) {
 }
 
 void HelplineService::BroadcastQueueOverview() {
-  std::string overview = QueueOverviewMessage(core_.WaitingChats(), now());
+  std::string overview = QueueOverviewMessage(core_.WaitingChats(kQueueOverviewEntries), core_.waiting(), now());
   if (overview == last_overview_) return;
   last_overview_ = overview;
   for (const auto& [handle, connection] : counselors_) {

@@ -534,6 +534,28 @@ TEST_F(HelplineServiceTest, MetricsCountFramesErrorsAndQueues) {
   EXPECT_EQ(text.find(chat), std::string::npos) << "no label may name a chat";
 }
 
+// A long queue must not make the once-a-second overview too big for a counselor's outbound
+// queue: it carries the head of the queue and the total.
+TEST_F(HelplineServiceTest, QueueOverviewCarriesTheHeadOfALongQueueAndItsLength) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  counselor->Text(R"({"type":"duty","state":"away"})");  // on duty, offered nothing
+  std::vector<std::unique_ptr<Client>> visitors;
+  for (int i = 0; i < 150; ++i) {
+    visitors.push_back(OpenVisitor(static_cast<std::uint8_t>(i + 1)));  // one network each: the join limit
+    Join(*visitors.back());
+  }
+  now_ += 2s;
+  service_->Tick();
+  json::object overview;
+  for (auto& message : counselor->Unread()) {
+    if (Str(message, "type") == "queue_overview") overview = message;
+  }
+  ASSERT_TRUE(overview.contains("waiting"));
+  EXPECT_EQ(overview.at("waiting").as_array().size(), kQueueOverviewEntries);
+  EXPECT_EQ(overview.at("total").as_int64(), 150);
+}
+
 TEST_F(HelplineServiceTest, RestoreRebuildsTheQueueFromStorage) {
   AddCounselor("c-1");
   std::string chat;
