@@ -71,14 +71,21 @@ export interface LoggedInAccount extends Account {
 
 export type StatsGroup = 'week' | 'month';
 
-export interface StatsRow {
+/** The one-dimension tables of a report, in the server's order (§11.5). */
+export const kStatsDimensions = ['conversations', 'category', 'age_band', 'language', 'outcome'] as const;
+export type StatsDimension = (typeof kStatsDimensions)[number];
+
+export interface StatsCount {
   readonly period: string;
-  readonly category: string;
-  readonly ageBand: string;
-  readonly language: string;
-  readonly outcome: string;
-  /** null: fewer than 5, suppressed by the server. */
+  /** The code counted ("" in the conversations table). */
+  readonly value: string;
+  /** null: suppressed by the server (a small count, or one that would give a small count away). */
   readonly count: number | null;
+}
+
+export interface StatsTable {
+  readonly dimension: StatsDimension;
+  readonly rows: readonly StatsCount[];
 }
 
 export interface StatsHistogram {
@@ -89,7 +96,9 @@ export interface StatsHistogram {
 }
 
 export interface StatsReport {
-  readonly rows: readonly StatsRow[];
+  /** Every week ("2026-W10") or month ("2026-03") asked for, in order. */
+  readonly periods: readonly string[];
+  readonly tables: readonly StatsTable[];
   readonly histograms: readonly StatsHistogram[];
 }
 
@@ -158,18 +167,23 @@ export function readAccount(value: unknown): Account | null {
   return { handle, name, role, languages, skills, maxChats };
 }
 
-function readStatsRow(value: unknown): StatsRow | null {
+function readStatsCount(value: unknown, periods: readonly string[]): StatsCount | null {
   if (!isObject(value)) return null;
   const period = text(value, 'period');
-  const category = text(value, 'category');
-  const ageBand = text(value, 'age_band');
-  const language = text(value, 'language');
-  const outcome = text(value, 'outcome');
+  const code = text(value, 'value');
   const raw = value['count'];
-  const rowCount = raw === null ? null : count(raw);
-  if (period === null || category === null || ageBand === null || language === null || outcome === null) return null;
-  if (raw !== null && rowCount === null) return null;
-  return { period, category, ageBand, language, outcome, count: rowCount };
+  const shown = raw === null ? null : count(raw);
+  if (period === null || !periods.includes(period) || code === null || (raw !== null && shown === null)) return null;
+  return { period, value: code, count: shown };
+}
+
+function readStatsTable(value: unknown, periods: readonly string[]): StatsTable | null {
+  if (!isObject(value) || !Array.isArray(value['rows'])) return null;
+  const dimension = text(value, 'dimension');
+  if (dimension === null || !(kStatsDimensions as readonly string[]).includes(dimension)) return null;
+  const rows = value['rows'].map((row: unknown) => readStatsCount(row, periods));
+  if (rows.some((row) => row === null)) return null;
+  return { dimension: dimension as StatsDimension, rows: rows as StatsCount[] };
 }
 
 function readHistogram(value: unknown): StatsHistogram | null {
@@ -187,13 +201,15 @@ function readHistogram(value: unknown): StatsHistogram | null {
 
 /** Reads a GET /api/stats answer; null if anything in it does not read. */
 export function readStatsReport(value: unknown): StatsReport | null {
-  if (!isObject(value) || !Array.isArray(value['rows'])) return null;
-  const rows = value['rows'].map(readStatsRow);
+  if (!isObject(value) || !Array.isArray(value['tables'])) return null;
+  const periods = stringList(value['periods']);
+  if (periods === null) return null;
+  const tables = value['tables'].map((table: unknown) => readStatsTable(table, periods));
   const rawHistograms = value['histograms'] ?? [];
   if (!Array.isArray(rawHistograms)) return null;
   const histograms = rawHistograms.map(readHistogram);
-  if (rows.some((row) => row === null) || histograms.some((histogram) => histogram === null)) return null;
-  return { rows: rows as StatsRow[], histograms: histograms as StatsHistogram[] };
+  if (tables.some((table) => table === null) || histograms.some((histogram) => histogram === null)) return null;
+  return { periods, tables: tables as StatsTable[], histograms: histograms as StatsHistogram[] };
 }
 
 export class ConsoleApi {
@@ -275,7 +291,7 @@ export class ConsoleApi {
     return report === null ? failure('bad_response', 200) : { ok: true, value: report };
   }
 
-  /** The rows as CSV, exactly as the server wrote them (suppressed cells "<5"). */
+  /** The tables as CSV, exactly as the server wrote them (suppressed counts "suppressed"). */
   async statsCsv(query: StatsQuery): Promise<ApiResult<string>> {
     const response = await this.request(`/api/stats.csv?${statsSearch(query)}`, { method: 'GET' });
     if (!response.ok) return response;

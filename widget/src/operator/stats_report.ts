@@ -1,79 +1,66 @@
-// The statistics page's arithmetic (pure): ISO week names for the query, and tables of one
-// dimension (category, age band, language or outcome) per period, summed from the server's
-// cells with small-cell suppression kept intact (storage/stats_store.h, k = 5).
-//
-// The server reports each cell of week × category × age band × language × outcome with its count,
-// or null when it counts 1 to 4 conversations. A sum over suppressed cells cannot be known, so a
-// table cell that includes any is shown as the range it must lie in (each suppressed cell adds 1
-// to 4), and as "<5" when that whole range is below 5 — never as a number that could be below 5.
-// No cell is ever derived by subtracting one reported figure from another.
+// The statistics page's arithmetic (pure): ISO week names for the query, and the server's
+// one-dimension tables laid out for display. Nothing is summed or derived here: the server
+// suppresses counts in storage (storage/stats_suppression.h, k = 5), including counts that
+// would give a small one away by subtraction, and the page shows exactly what it was sent.
+// A suppressed count is shown as a word, never as "<5": some suppressed counts are five or more.
 
-import type { StatsRow } from '../console/api';
-
-export type Dimension = 'category' | 'ageBand' | 'language' | 'outcome';
-export const kDimensions: readonly Dimension[] = ['category', 'ageBand', 'language', 'outcome'];
-
-/** The smallest count a report shows (storage kMinimumReportedCount). */
-export const kMinimumCount = 5;
-
-export interface CellSum {
-  /** The sum of the cells that were reported. */
-  readonly known: number;
-  /** How many suppressed cells (1 to 4 each) fall into this one. */
-  readonly suppressed: number;
-}
+import type { StatsDimension, StatsReport } from '../console/api';
 
 export interface DimensionTable {
-  readonly dimension: Dimension;
+  readonly dimension: StatsDimension;
   readonly periods: readonly string[];
-  /** The dimension's values in order of first appearance in `order`, then the rest sorted. */
+  /** The values of this dimension in the report: those of `order` first, in that order, then the rest sorted. */
   readonly values: readonly string[];
-  cell(period: string, value: string): CellSum;
+  /** The count as sent (null: suppressed); 0 for a period the server sent no row for. */
+  count(period: string, value: string): number | null;
 }
 
-const kEmpty: CellSum = { known: 0, suppressed: 0 };
-
-/** Sums `rows` by period and one dimension. `order`: known codes first, in this order. */
-export function tableBy(rows: readonly StatsRow[], dimension: Dimension, order: readonly string[] = []): DimensionTable {
-  const sums = new Map<string, { known: number; suppressed: number }>();
-  const periods = new Set<string>();
+/** `dimension`'s table of `report`, periods as the server listed them. */
+export function tableOf(report: StatsReport, dimension: StatsDimension, order: readonly string[] = []): DimensionTable {
+  const counts = new Map<string, number | null>();
   const seen = new Set<string>();
-  for (const row of rows) {
-    const value = row[dimension];
-    periods.add(row.period);
-    seen.add(value);
-    const key = `${row.period}\u0000${value}`;
-    const sum = sums.get(key) ?? { known: 0, suppressed: 0 };
-    if (row.count === null) sum.suppressed += 1;
-    else sum.known += row.count;
-    sums.set(key, sum);
+  for (const table of report.tables) {
+    if (table.dimension !== dimension) continue;
+    for (const row of table.rows) {
+      seen.add(row.value);
+      counts.set(`${row.period}\u0000${row.value}`, row.count);
+    }
   }
   const values = [...order.filter((code) => seen.has(code)), ...[...seen].filter((code) => !order.includes(code)).sort()];
   return {
     dimension,
-    periods: [...periods].sort(),
+    periods: report.periods,
     values,
-    cell: (period, value) => sums.get(`${period}\u0000${value}`) ?? kEmpty,
+    count: (period, value) => {
+      const count = counts.get(`${period}\u0000${value}`);
+      return count === undefined ? 0 : count;
+    },
   };
 }
 
-/** The bounds a summed cell must lie within. */
-export function bounds(cell: CellSum): { readonly low: number; readonly high: number } {
-  return { low: cell.known + cell.suppressed, high: cell.known + 4 * cell.suppressed };
+/** How a count reads: the number, or `suppressed` (the catalog's word) when it is hidden. */
+export function formatCount(count: number | null, suppressed: string, formatNumber: (n: number) => string = String): string {
+  return count === null ? suppressed : formatNumber(count);
 }
 
-/** How a cell reads: "0", "17", "<5", or a range "7–13" when suppressed cells are inside. */
-export function formatCell(cell: CellSum, formatNumber: (n: number) => string = String): string {
-  if (cell.suppressed === 0) return formatNumber(cell.known);
-  const { low, high } = bounds(cell);
-  if (high < kMinimumCount) return `<${kMinimumCount}`;
-  return `${formatNumber(low)}–${formatNumber(high)}`;
+/**
+ * Column headings for `periods`: a week as "W07" under its year, the year written only on the
+ * first column and where it changes, so twelve weeks fit on a screen; a month ("2026-03") as it is.
+ */
+export function periodHeadings(periods: readonly string[]): { readonly year: string | null; readonly label: string }[] {
+  let year: string | null = null;
+  return periods.map((period) => {
+    const week = /^(\d{4})-(W\d{2})$/.exec(period);
+    if (week === null) return { year: null, label: period };
+    const changed = week[1] !== year;
+    year = week[1]!;
+    return { year: changed ? year : null, label: week[2]! };
+  });
 }
 
-/** A number for a chart: exact cells as they are, suppressed-only cells as null (drawn as a stub). */
-export function chartValue(cell: CellSum): number | null {
-  if (cell.suppressed === 0) return cell.known;
-  return cell.known === 0 ? null : cell.known;
+/** Whether `report` counts any conversation at all (suppressed counts are at least one). */
+export function hasConversations(report: StatsReport): boolean {
+  return report.tables.some((table) => table.dimension === 'conversations' && table.rows.some((row) => row.count !== 0));
 }
 
 // --- ISO weeks ---

@@ -1,10 +1,12 @@
 // The statistics page for supervisors (protocol.md §11.5 GET /api/stats, /api/stats.csv): a
-// range of ISO weeks grouped by week or month, one table per dimension (topic, age band,
-// language, outcome) with periods as columns, a bar chart of topics, the waiting-time histogram,
-// and the CSV exactly as the server wrote it (suppressed cells "<5"), downloaded from memory.
+// range of ISO weeks grouped by week or month; the server's one-dimension tables (conversations,
+// topic, age band, language, outcome) with periods as columns, shown exactly as sent; a bar
+// chart of conversations per period; the waiting-time and conversation-length histograms; and
+// the CSV exactly as the server wrote it, downloaded from memory. No total over the whole range:
+// beside the periods it would let a reader work out a hidden count by subtraction.
 
 import { el } from '../shared/dom';
-import type { ConsoleApi, StatsGroup, StatsReport } from '../console/api';
+import { kStatsDimensions, type ConsoleApi, type StatsDimension, type StatsGroup, type StatsHistogram, type StatsReport } from '../console/api';
 import {
   formatDuration,
   kAgeBandLabels,
@@ -20,20 +22,32 @@ import { kDefaultTaxonomy } from '../console/control';
 import { kAgeBands } from '../console/wrap_up';
 import { button, statusLine, uid } from '../console/ui/forms';
 import { barChart } from './charts';
-import { chartValue, formatCell, isIsoWeek, isoWeekBefore, isoWeekOf, kDimensions, tableBy, type CellSum, type Dimension } from './stats_report';
+import { formatCount, hasConversations, isIsoWeek, isoWeekBefore, isoWeekOf, periodHeadings, tableOf } from './stats_report';
 
-const kLabels: Record<Dimension, Readonly<Record<string, { readonly bg: string; readonly en: string }>>> = {
+type Labels = Readonly<Record<string, { readonly bg: string; readonly en: string }>>;
+
+const kLabels: Record<StatsDimension, Labels> = {
+  conversations: { '': { bg: 'Всички разговори', en: 'All conversations' } },
   category: kCategoryLabels,
-  ageBand: kAgeBandLabels,
+  age_band: kAgeBandLabels,
   language: kLanguageLabels,
   outcome: kOutcomeLabels,
 };
 
-const kOrder: Record<Dimension, readonly string[]> = {
+const kOrder: Record<StatsDimension, readonly string[]> = {
+  conversations: [''],
   category: [...kDefaultTaxonomy.categories, 'uncategorised'],
-  ageBand: [...kAgeBands, 'unspecified'],
+  age_band: [...kAgeBands, 'unspecified'],
   language: ['bg', 'en', 'unspecified'],
   outcome: [...kDefaultTaxonomy.outcomes],
+};
+
+const kHeadings: Record<StatsDimension, ConsoleKey> = {
+  conversations: 'stats.by.conversations',
+  category: 'stats.by.category',
+  age_band: 'stats.by.ageBand',
+  language: 'stats.by.language',
+  outcome: 'stats.by.outcome',
 };
 
 export class StatsView {
@@ -82,7 +96,7 @@ export class StatsView {
       form,
       this.status_.root,
       el('p', { class: 'hint' }, t(language, 'stats.suppressionNote')),
-      el('p', { class: 'hint' }, t(language, 'stats.categoryNote')),
+      el('p', { class: 'hint' }, t(language, 'stats.oneDimensionNote')),
       this.results_,
     );
   }
@@ -130,77 +144,78 @@ export class StatsView {
 
   private render(report: StatsReport): void {
     const language = this.language_;
-    if (report.rows.length === 0) {
+    if (!hasConversations(report)) {
       this.results_.replaceChildren(el('p', { class: 'empty-state' }, t(language, 'stats.empty')));
       return;
     }
+    const sections = kStatsDimensions.map((dimension) => this.table(report, dimension));
+    const histograms = (['wait', 'handling'] as const).map((kind) => this.histogram(report, kind)).filter((section) => section !== null);
+    this.results_.replaceChildren(...sections, ...histograms);
+  }
+
+  private table(report: StatsReport, dimension: StatsDimension): HTMLElement {
+    const language = this.language_;
     const number = (n: number) => n.toLocaleString(language);
-    const sections = kDimensions.map((dimension) => {
-      const table = tableBy(report.rows, dimension, kOrder[dimension]);
-      const headingId = uid('stats');
-      const total = (value: string): CellSum =>
-        table.periods.reduce<CellSum>((sum, period) => {
-          const cell = table.cell(period, value);
-          return { known: sum.known + cell.known, suppressed: sum.suppressed + cell.suppressed };
-        }, { known: 0, suppressed: 0 });
-      const chart =
-        dimension === 'category'
-          ? el(
-              'figure',
-              { class: 'chart-figure' },
-              el('figcaption', {}, t(language, 'stats.chartCategory')),
-              barChart(
-                t(language, 'stats.chartCategory'),
-                table.values.map((_value, index) => String(index + 1)),
-                table.values.map((value) => chartValue(total(value))),
-                number,
-                { width: 420, height: 220, left: 36, bottom: 24, top: 10, right: 8 },
-              ),
-              el('ol', { class: 'chart-key' }, ...table.values.map((value) => el('li', {}, label(kLabels[dimension], value, language)))),
-            )
-          : null;
-      return el(
-        'section',
-        { class: 'stats-table', 'data-dimension': dimension, 'aria-labelledby': headingId },
-        el('h2', { id: headingId }, t(language, `stats.by.${dimension}` as ConsoleKey)),
-        el(
-          'div',
-          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': headingId },
-          el(
-            'table',
-            { class: 'data' },
-            el(
-              'thead',
-              {},
-              el('tr', {}, el('th', { scope: 'col' }, t(language, 'stats.value')), ...table.periods.map((period) => el('th', { scope: 'col' }, period)), el('th', { scope: 'col' }, t(language, 'stats.total'))),
+    const suppressed = t(language, 'stats.suppressed');
+    const table = tableOf(report, dimension, kOrder[dimension]);
+    const headingId = uid('stats');
+    const monthly = table.periods.some((period) => !period.includes('-W'));
+    const chart =
+      dimension === 'conversations'
+        ? el(
+            'figure',
+            { class: 'chart-figure' },
+            el('figcaption', {}, t(language, monthly ? 'stats.chartMonths' : 'stats.chartWeeks')),
+            barChart(
+              t(language, monthly ? 'stats.chartMonths' : 'stats.chartWeeks'),
+              table.periods.map((period) => (monthly ? period : period.slice(5))),
+              table.periods.map((period) => table.count(period, '')),
+              number,
+              { width: 640, height: 200, left: 36, bottom: 24, top: 10, right: 8 },
             ),
-            el(
-              'tbody',
-              {},
-              ...table.values.map((value) =>
-                el(
-                  'tr',
-                  { 'data-value': value },
-                  el('th', { scope: 'row' }, label(kLabels[dimension], value, language)),
-                  ...table.periods.map((period) => cellElement(table.cell(period, value), number)),
-                  cellElement(total(value), number),
-                ),
+          )
+        : null;
+    return el(
+      'section',
+      { class: 'stats-table', 'data-dimension': dimension, 'aria-labelledby': headingId },
+      el('h2', { id: headingId }, t(language, kHeadings[dimension])),
+      dimension === 'category' ? el('p', { class: 'hint' }, t(language, 'stats.categoryNote')) : null,
+      el(
+        'div',
+        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': headingId },
+        el(
+          'table',
+          { class: 'data' },
+          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(language, 'stats.value')), ...periodCells(table.periods))),
+          el(
+            'tbody',
+            {},
+            ...table.values.map((value) =>
+              el(
+                'tr',
+                { 'data-value': value },
+                el('th', { scope: 'row' }, label(kLabels[dimension], value, language)),
+                ...table.periods.map((period) => cellElement(table.count(period, value), suppressed, number)),
               ),
             ),
           ),
         ),
-        chart,
-      );
-    });
-    const histogram = this.histogram(report);
-    this.results_.replaceChildren(...sections, ...(histogram === null ? [] : [histogram]));
+      ),
+      chart,
+    );
   }
 
-  private histogram(report: StatsReport): HTMLElement | null {
+  private histogram(report: StatsReport, kind: StatsHistogram['kind']): HTMLElement | null {
     const language = this.language_;
-    const wait = report.histograms.filter((histogram) => histogram.kind === 'wait');
-    const first = wait[0];
+    const byPeriod = new Map(report.histograms.filter((histogram) => histogram.kind === kind).map((histogram) => [histogram.period, histogram]));
+    const first = byPeriod.values().next().value;
     if (first === undefined) return null;
+    // A period without a histogram had no conversation with that time: all its buckets are 0.
+    const counts = (period: string, index: number) => {
+      const histogram = byPeriod.get(period);
+      return histogram === undefined ? 0 : bucketCount(histogram, index);
+    };
+    const heading = t(language, kind === 'wait' ? 'stats.waitHeading' : 'stats.handlingHeading');
     const bucketLabels = first.counts.map((_count, index) => {
       const bound = first.boundsSeconds[index];
       return bound === undefined
@@ -208,30 +223,23 @@ export class StatsView {
         : t(language, 'stats.bucketUpTo', { time: formatDuration(bound, language) });
     });
     const number = (n: number) => n.toLocaleString(language);
+    const suppressed = t(language, 'stats.suppressed');
     return el(
       'section',
-      { class: 'stats-table', 'data-dimension': 'wait' },
-      el('h2', {}, t(language, 'stats.waitHeading')),
+      { class: 'stats-table', 'data-dimension': kind },
+      el('h2', {}, heading),
       el(
         'div',
-        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t(language, 'stats.waitHeading') },
+        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': heading },
         el(
           'table',
           { class: 'data' },
-          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(language, 'stats.value')), ...wait.map((histogram) => el('th', { scope: 'col' }, histogram.period)))),
+          el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t(language, 'stats.value')), ...periodCells(report.periods))),
           el(
             'tbody',
             {},
             ...bucketLabels.map((bucket, index) =>
-              el(
-                'tr',
-                {},
-                el('th', { scope: 'row' }, bucket),
-                ...wait.map((histogram) => {
-                  const count = histogram.counts[index];
-                  return cellElement(count === null ? { known: 0, suppressed: 1 } : { known: count ?? 0, suppressed: 0 }, number);
-                }),
-              ),
+              el('tr', {}, el('th', { scope: 'row' }, bucket), ...report.periods.map((period) => cellElement(counts(period, index), suppressed, number))),
             ),
           ),
         ),
@@ -240,6 +248,18 @@ export class StatsView {
   }
 }
 
-function cellElement(cell: CellSum, number: (n: number) => string): HTMLElement {
-  return el('td', { class: cell.suppressed > 0 ? 'suppressed' : null }, formatCell(cell, number));
+function periodCells(periods: readonly string[]): HTMLElement[] {
+  return periodHeadings(periods).map(({ year, label }) =>
+    el('th', { scope: 'col', class: 'period' }, year === null ? null : el('span', { class: 'period-year' }, year, ' '), label),
+  );
+}
+
+/** A bucket's count as sent (null: suppressed); 0 if the server sent fewer buckets. */
+function bucketCount(histogram: StatsHistogram, index: number): number | null {
+  const count = histogram.counts[index];
+  return count === undefined ? 0 : count;
+}
+
+function cellElement(count: number | null, suppressed: string, number: (n: number) => string): HTMLElement {
+  return el('td', { class: count === null ? 'suppressed' : null }, formatCount(count, suppressed, number));
 }

@@ -2,8 +2,9 @@
 // visitors running the widget's own client: take a chat from the queue, exchange encrypted
 // messages both ways (same verification code on both ends), two chats at once in tabs with
 // unread counts, canned replies, keyboard shortcuts, end and wrap-up; then a supervisor sees the
-// wrap-ups counted on the statistics page (a cell of five shown, a smaller one as "<5") and in
-// the CSV. An offer with its countdown, accepted and declined. Screenshots in both languages.
+// wrap-ups counted on the statistics page (one-dimension tables: a count of five shown, smaller
+// ones and those that would give them away hidden) and in the CSV. An offer with its countdown,
+// accepted and declined. Screenshots in both languages.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -136,7 +137,7 @@ describe('console: chats (real server)', { skip: kind !== 'real' && 'needs HAVEN
     await page.locator('.empty-state').waitFor();
   });
 
-  test('four more identical wrap-ups: the statistics page shows a cell of five, the rest "<5", and the CSV agrees', async () => {
+  test('four more identical wrap-ups: the statistics page shows five, hides the rest, and the CSV agrees', async () => {
     for (let i = 0; i < 4; i++) {
       const visitor = await VisitorBot.start(haven.origin, haven.fingerprint, { language: 'bg', age_band: '13-17' });
       await page.locator('#take-next:not([disabled])').click();
@@ -150,35 +151,55 @@ describe('console: chats (real server)', { skip: kind !== 'real' && 'needs HAVEN
       await page.locator('.chat-tab').first().waitFor({ state: 'detached' });
     }
 
+    // Six conversations: five bg, 13-17, physical violence, safety plan; one en, 26-40, with two
+    // topics. Each table counts one thing; no count under five is shown anywhere.
     const supervisor = await newConsolePage(browser);
     const vera = await enrolThroughConsole(supervisor.page, haven, 's-vera', 'Вера', { role: 'supervisor' });
     await logIn(supervisor.page, haven, vera);
     await supervisor.page.locator('[data-view="stats"]').click();
-    const topic = supervisor.page.locator('.stats-table[data-dimension="category"]');
-    await topic.locator('tr[data-value="physical_violence"]').waitFor();
-    const cells = await topic.locator('tr[data-value="physical_violence"] td').allTextContents();
-    assert.deepEqual(cells, ['5', '5'], 'five chats with that topic this week and in the whole period');
-    const small = await topic.locator('tr[data-value="psychological_violence"] td').allTextContents();
-    assert.deepEqual(small, ['<5', '<5']);
-    const ages = await supervisor.page.locator('.stats-table[data-dimension="ageBand"] tr[data-value="13-17"] td').allTextContents();
-    assert.deepEqual(ages, ['5', '5']);
+    // The last column is this week (or month); the weeks before it had no chats.
+    const row = async (dimension: string, value: string) => {
+      const cells = await supervisor.page.locator(`.stats-table[data-dimension="${dimension}"] tr[data-value="${value}"] td`).allTextContents();
+      assert.ok(cells.length > 1 && cells.slice(0, -1).every((cell) => cell === '0'), `${dimension} ${value}: ${cells.join(' ')}`);
+      return cells.slice(-1);
+    };
+    await supervisor.page.locator('.stats-table[data-dimension="category"] tr[data-value="physical_violence"]').waitFor();
+    assert.deepEqual(await row('conversations', ''), ['6'], 'the two-topic chat counts once');
+    assert.deepEqual(await row('category', 'physical_violence'), ['5'], 'five chats with that topic this week');
+    assert.deepEqual(await row('category', 'psychological_violence'), ['скрито']);
+    assert.deepEqual(await row('category', 'online_violence'), ['скрито']);
+    // 6 conversations minus the 5 aged 13-17 would give the one aged 26-40 away: both hidden.
+    assert.deepEqual(await row('age_band', '13-17'), ['скрито']);
+    assert.deepEqual(await row('age_band', '26-40'), ['скрито']);
+    assert.deepEqual(await row('language', 'en'), ['скрито']);
+    const shown = await supervisor.page.locator('.stats-results td').allTextContents();
+    assert.ok(shown.every((text) => !/^[1-4]$/.test(text.trim())), `no count under five: ${shown.join(' ')}`);
+    assert.equal(await supervisor.page.locator('.stats-results th', { hasText: /За периода|Whole period/ }).count(), 0, 'no total over the range');
     await shot(supervisor.page, 'console-stats-bg');
+    await supervisor.page.locator('.stats-table[data-dimension="category"]').evaluate((section) => section.scrollIntoView({ block: 'start' }));
+    await shot(supervisor.page, 'console-stats-tables-bg');
 
     const [download] = await Promise.all([supervisor.page.waitForEvent('download'), supervisor.page.locator('#stats-csv').click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
-    assert.match(csv, /^period,category,age_band,language,outcome,count\r\n/);
-    assert.match(csv, /\d{4}-W\d{2},physical_violence,13-17,bg,safety_plan,5\r\n/);
-    assert.match(csv, /\d{4}-W\d{2},psychological_violence,26-40,en,information_given,<5\r\n/);
+    assert.match(csv, /^period,dimension,value,count\r\n\d{4}-W\d{2},conversations,,0\r\n/, 'every week, in order');
+    assert.match(csv, /\d{4}-W\d{2},conversations,,6\r\n\d{4}-W\d{2},category,/);
+    assert.match(csv, /\d{4}-W\d{2},category,physical_violence,5\r\n/);
+    assert.match(csv, /\d{4}-W\d{2},category,psychological_violence,suppressed\r\n/);
+    assert.match(csv, /\d{4}-W\d{2},age_band,13-17,suppressed\r\n/);
     assert.doesNotMatch(csv, /,[1-4]\r\n/, 'no count below five appears');
 
     await supervisor.page.locator('#language').click();
     await supervisor.page.locator('h1', { hasText: 'Statistics' }).waitFor();
     await supervisor.page.locator('.stats-form button[type="submit"]').click();
     await supervisor.page.locator('.stats-table[data-dimension="category"] tr[data-value="physical_violence"]').waitFor();
+    assert.deepEqual(await row('category', 'psychological_violence'), ['hidden']);
     await shot(supervisor.page, 'console-stats-en');
+    await supervisor.page.locator('.stats-table[data-dimension="category"]').evaluate((section) => section.scrollIntoView({ block: 'start' }));
+    await shot(supervisor.page, 'console-stats-tables-en');
     await supervisor.page.locator('select[name="group"]').selectOption('month');
     await supervisor.page.locator('.stats-form button[type="submit"]').click();
     await supervisor.page.locator('.stats-table[data-dimension="category"] thead th', { hasText: /^\d{4}-\d{2}$/ }).first().waitFor();
+    assert.deepEqual(await row('conversations', ''), ['6']);
     await supervisor.context.close();
   });
 });

@@ -48,8 +48,10 @@ test('errors: the server’s codes, Retry-After, statuses without a code, and no
   assert.deepEqual(locked, { ok: false, error: { code: 'locked_out', status: 429, retryAfterSeconds: 120 } });
   const inactive = await api(() => json(403, { error: 'not_active' })).api.login('c', new Uint8Array(32), '000000');
   assert.ok(!inactive.ok && inactive.error.code === 'not_active');
-  const forbidden = await api(() => json(403, { error: 'forbidden', message: 'Statistics are for supervisors.' })).api.stats({ from: '2026-W01', to: '2026-W02', group: 'week' });
+  const forbidden = await api(() => json(403, { error: 'not_allowed', message: 'Only supervisors may do that.' })).api.stats({ from: '2026-W01', to: '2026-W02', group: 'week' });
   assert.ok(!forbidden.ok && forbidden.error.code === 'not_allowed');
+  const refused = await api(() => new Response('', { status: 403 })).api.stats({ from: '2026-W01', to: '2026-W02', group: 'week' });
+  assert.ok(!refused.ok && refused.error.code === 'not_allowed', 'a 403 without a code');
   const html = await api(() => new Response('<html>', { status: 502 })).api.me();
   assert.ok(!html.ok && html.error.code === 'unknown' && html.error.status === 502);
   const expired = await api(() => new Response('', { status: 401 })).api.ticket();
@@ -76,22 +78,35 @@ test('enrolment start needs an otpauth URI and a 16-byte salt', async () => {
   assert.ok(!invalid.ok && invalid.error.code === 'invalid_code');
 });
 
-test('statistics: query string, rows with suppressed counts, histograms, CSV as text', async () => {
+test('statistics: query string, one-dimension tables with suppressed counts, histograms, CSV as text', async () => {
   const report = {
-    rows: [
-      { period: '2026-W10', category: 'stalking', age_band: '13-17', language: 'bg', outcome: 'referred', count: 7 },
-      { period: '2026-W10', category: 'other', age_band: 'unspecified', language: 'en', outcome: 'referred', count: null },
+    periods: ['2026-W10'],
+    tables: [
+      { dimension: 'conversations', rows: [{ period: '2026-W10', value: '', count: 9 }] },
+      { dimension: 'category', rows: [{ period: '2026-W10', value: 'stalking', count: 7 }, { period: '2026-W10', value: 'other', count: null }] },
+      { dimension: 'age_band', rows: [] },
+      { dimension: 'language', rows: [] },
+      { dimension: 'outcome', rows: [] },
     ],
     histograms: [{ period: '2026-W10', kind: 'wait', bounds_seconds: [30, 60], counts: [null, 5, 9] }],
   };
-  const { api: client, calls } = api((path) => (path.includes('.csv') ? new Response('period,count\r\n', { status: 200 }) : json(200, report)));
+  const { api: client, calls } = api((path) => (path.includes('.csv') ? new Response('period,dimension,value,count\r\n', { status: 200 }) : json(200, report)));
   const stats = await client.stats({ from: '2026-W01', to: '2026-W10', group: 'month' });
   assert.ok(stats.ok);
   assert.equal(calls[0]!.path, '/api/stats?from=2026-W01&to=2026-W10&group=month');
-  assert.equal(stats.value.rows[1]!.count, null);
+  assert.deepEqual(stats.value.periods, ['2026-W10']);
+  assert.equal(stats.value.tables[1]!.dimension, 'category');
+  assert.deepEqual(stats.value.tables[1]!.rows[1], { period: '2026-W10', value: 'other', count: null });
   assert.deepEqual(stats.value.histograms[0]!.counts, [null, 5, 9]);
   const csv = await client.statsCsv({ from: '2026-W01', to: '2026-W10', group: 'week' });
-  assert.ok(csv.ok && csv.value === 'period,count\r\n');
-  assert.equal(readStatsReport({ rows: [{ ...report.rows[0], count: -1 }] }), null);
-  assert.equal(readStatsReport({ rows: [{ ...report.rows[0], count: 'many' }] }), null);
+  assert.ok(csv.ok && csv.value === 'period,dimension,value,count\r\n');
+  const category = report.tables[1]!;
+  const broken = (change: object) => readStatsReport({ ...report, tables: [{ ...category, ...change }] });
+  assert.notEqual(broken({}), null);
+  assert.equal(broken({ rows: [{ ...category.rows[0], count: -1 }] }), null);
+  assert.equal(broken({ rows: [{ ...category.rows[0], count: 'many' }] }), null);
+  assert.equal(broken({ rows: [{ ...category.rows[0], period: '2026-W11' }] }), null, 'a period the report does not list');
+  assert.equal(broken({ dimension: 'category_x_age_band' }), null, 'an unknown dimension');
+  assert.equal(readStatsReport({ ...report, periods: undefined }), null);
+  assert.equal(readStatsReport({ rows: [] }), null, 'the old cube format');
 });

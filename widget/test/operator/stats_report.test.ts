@@ -1,41 +1,65 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StatsRow } from '../../src/console/api';
+import type { StatsReport } from '../../src/console/api';
 import { barGeometry, kDefaultFrame, linePath, niceScale, xAt, yAt } from '../../src/operator/charts';
-import { bounds, chartValue, formatCell, isIsoWeek, isoWeekBefore, isoWeekOf, tableBy } from '../../src/operator/stats_report';
+import { formatCount, hasConversations, isIsoWeek, isoWeekBefore, isoWeekOf, periodHeadings, tableOf } from '../../src/operator/stats_report';
 
-function row(period: string, category: string, count: number | null, extra: Partial<StatsRow> = {}): StatsRow {
-  return { period, category, ageBand: '13-17', language: 'bg', outcome: 'referred', count, ...extra };
-}
+const kReport: StatsReport = {
+  periods: ['2026-W10', '2026-W11'],
+  tables: [
+    { dimension: 'conversations', rows: [{ period: '2026-W10', value: '', count: 12 }, { period: '2026-W11', value: '', count: null }] },
+    {
+      dimension: 'category',
+      rows: [
+        { period: '2026-W10', value: 'stalking', count: 7 },
+        { period: '2026-W10', value: 'other', count: null },
+        { period: '2026-W10', value: 'child_abuse', count: 0 },
+        { period: '2026-W11', value: 'child_abuse', count: null },
+      ],
+    },
+    { dimension: 'age_band', rows: [] },
+  ],
+  histograms: [],
+};
 
-test('tables sum by one dimension and period, keeping suppressed cells apart', () => {
-  const rows = [
-    row('2026-W10', 'stalking', 7),
-    row('2026-W10', 'stalking', null, { language: 'en' }),
-    row('2026-W10', 'other', null),
-    row('2026-W11', 'stalking', 5),
-    row('2026-W11', 'child_abuse', 12),
-  ];
-  const table = tableBy(rows, 'category', ['child_abuse', 'stalking', 'other']);
-  assert.deepEqual(table.periods, ['2026-W10', '2026-W11']);
+test('tables are the server’s, laid out by value and period, nothing summed', () => {
+  const table = tableOf(kReport, 'category', ['child_abuse', 'stalking', 'other']);
+  assert.deepEqual(table.periods, ['2026-W10', '2026-W11'], 'every period the server listed');
   assert.deepEqual(table.values, ['child_abuse', 'stalking', 'other'], 'the taxonomy’s order');
-  assert.deepEqual(table.cell('2026-W10', 'stalking'), { known: 7, suppressed: 1 });
-  assert.deepEqual(table.cell('2026-W11', 'other'), { known: 0, suppressed: 0 });
-  const languages = tableBy(rows, 'language');
-  assert.deepEqual(languages.values, ['bg', 'en'], 'codes outside the order: sorted');
-  assert.deepEqual(languages.cell('2026-W11', 'bg'), { known: 17, suppressed: 0 });
+  assert.equal(table.count('2026-W10', 'stalking'), 7);
+  assert.equal(table.count('2026-W10', 'other'), null, 'suppressed stays suppressed');
+  assert.equal(table.count('2026-W11', 'stalking'), 0, 'no row: none');
+  assert.deepEqual(tableOf(kReport, 'category').values, ['child_abuse', 'other', 'stalking'], 'codes outside the order: sorted');
+  assert.deepEqual(tableOf(kReport, 'conversations').values, ['']);
+  assert.deepEqual(tableOf(kReport, 'age_band').values, []);
+  assert.deepEqual(tableOf(kReport, 'outcome').values, [], 'a table the server did not send is empty');
 });
 
-test('cells never show a number under five: exact, "<5", or the range suppressed cells allow', () => {
-  assert.equal(formatCell({ known: 0, suppressed: 0 }), '0');
-  assert.equal(formatCell({ known: 17, suppressed: 0 }), '17');
-  assert.equal(formatCell({ known: 0, suppressed: 1 }), '<5');
-  assert.equal(formatCell({ known: 0, suppressed: 2 }), '2–8');
-  assert.equal(formatCell({ known: 7, suppressed: 1 }), '8–11');
-  assert.deepEqual(bounds({ known: 5, suppressed: 3 }), { low: 8, high: 17 });
-  assert.equal(formatCell({ known: 1200, suppressed: 0 }, (n) => n.toLocaleString('bg')), (1200).toLocaleString('bg'));
-  assert.equal(chartValue({ known: 0, suppressed: 2 }), null);
-  assert.equal(chartValue({ known: 9, suppressed: 0 }), 9);
+test('a count reads as the number or as the word for hidden, never as a range or "<5"', () => {
+  assert.equal(formatCount(0, 'hidden'), '0');
+  assert.equal(formatCount(17, 'hidden'), '17');
+  assert.equal(formatCount(null, 'скрито'), 'скрито');
+  assert.equal(formatCount(1200, 'hidden', (n) => n.toLocaleString('bg')), (1200).toLocaleString('bg'));
+});
+
+test('period headings: the year once and where it changes; months as they are', () => {
+  assert.deepEqual(periodHeadings(['2026-W52', '2026-W53', '2027-W01']), [
+    { year: '2026', label: 'W52' },
+    { year: null, label: 'W53' },
+    { year: '2027', label: 'W01' },
+  ]);
+  assert.deepEqual(periodHeadings(['2026-11', '2026-12']), [
+    { year: null, label: '2026-11' },
+    { year: null, label: '2026-12' },
+  ]);
+});
+
+test('a report without conversations is empty; a hidden count is not', () => {
+  assert.ok(hasConversations(kReport));
+  const none: StatsReport = { ...kReport, tables: [{ dimension: 'conversations', rows: [{ period: '2026-W10', value: '', count: 0 }] }] };
+  assert.ok(!hasConversations(none));
+  const hidden: StatsReport = { ...kReport, tables: [{ dimension: 'conversations', rows: [{ period: '2026-W10', value: '', count: null }] }] };
+  assert.ok(hasConversations(hidden));
 });
 
 test('ISO weeks: the Thursday decides the year', () => {
