@@ -80,7 +80,13 @@ export function isoWeekBefore(date: Date, weeks: number): string {
   return isoWeekOf(new Date(date.getTime() - weeks * 7 * 86400000));
 }
 
+/** "2026-W07" naming a real week: week 53 only in a year that has one (as the server checks). */
 export function isIsoWeek(text: string): boolean {
   const match = /^(\d{4})-W(\d{2})$/.exec(text);
-  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 53;
+  if (match === null || Number(match[2]) < 1 || Number(match[2]) > 53) return false;
+  // Week 1 holds 4 January: from its Thursday, step to this week's and see where it lands.
+  const fourth = new Date(Date.UTC(Number(match[1]), 0, 4));
+  const weekday = fourth.getUTCDay() === 0 ? 7 : fourth.getUTCDay();
+  const thursday = new Date(fourth.getTime() + ((4 - weekday) + 7 * (Number(match[2]) - 1)) * 86400000);
+  return isoWeekOf(thursday) === text;
 }

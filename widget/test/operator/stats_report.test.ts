@@ -69,6 +69,7 @@ test('ISO weeks: the Thursday decides the year', () => {
   assert.equal(isoWeekOf(new Date(Date.UTC(2026, 10, 26))), '2026-W48');
   assert.equal(isoWeekBefore(new Date(Date.UTC(2026, 0, 8)), 2), '2025-W52');
   assert.ok(isIsoWeek('2026-W01') && !isIsoWeek('2026-W54') && !isIsoWeek('2026-01'));
+  assert.ok(isIsoWeek('2026-W53') && isIsoWeek('2020-W53') && !isIsoWeek('2025-W53') && !isIsoWeek('2026-W00'), 'week 53 only in a year that has one');
 });
 
 test('charts: nice scales, points inside the frame, bars side by side', () => {
