@@ -24,14 +24,14 @@ WebSocketSession::WebSocketSession(Socket socket, EventLoop& loop, ServerState& 
       endpoint_(endpoint),
       client_(client) {}
 
-WebSocketSession::~WebSocketSession() = default;
+WebSocketSession::~WebSocketSession() {
+  // Destroyed without Finish() only when the event loop itself goes away.
+  if (registered_) loop_.registry.Remove(this);
+}
 
 Task<void> WebSocketSession::Run(UpgradeRequest request) {
   loop_.registry.Add(this);
-  struct Unregister {
-    WebSocketSession* self;
-    ~Unregister() { self->loop_.registry.Remove(self); }
-  } unregister{this};
+  registered_ = true;
 
   const WebSocketSettings& settings = state_.config.websocket;
   websocket::stream_base::timeout timeouts{};
@@ -57,37 +57,54 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
   if (accept_error) {
     ws_.next_layer().Uncork();  // Beast's refusal response
     log::Info("websocket.handshake_failed");
-    closed_ = true;
+    Finish();
     co_return;
   }
   {
     BeastRequest view(request, client_);
     handler_ = endpoint_.open(*this, view);
   }
-  request = {};  // the upgrade's headers are not needed for the connection's lifetime
   if (!handler_) {
     Close(kClosePolicy, "endpoint refused the connection");
   }
   if (!write_in_flight_) ws_.next_layer().Uncork();
+  // The connection lives on in its read and write completions; this coroutine (and the
+  // upgrade request it holds) ends here.
+  ReadNext();
+}
 
-  while (true) {
-    // A message is read in pieces of at most kReadPiece bytes: an idle connection's pending
-    // read then holds a small buffer instead of Beast's default 1536 bytes (most messages,
-    // control JSON and 296-byte data frames, still arrive in one piece).
-    auto [ec, bytes] = co_await ws_.async_read_some(read_buffer_, kReadPiece, kUseTask);
+void WebSocketSession::ReadNext() {
+  // A message is read in pieces of at most kReadPiece bytes: an idle connection's pending
+  // read then holds a small buffer instead of Beast's default 1536 bytes (most messages,
+  // control JSON and 296-byte data frames, still arrive in one piece).
+  ws_.async_read_some(read_buffer_, kReadPiece, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) {
       if (ec == websocket::error::message_too_big) log::Info("websocket.message_too_big");
-      break;
+      self->Finish();
+      return;
     }
-    if (!ws_.is_message_done()) continue;
-    if (handler_ && !close_code_) {
-      const auto data = read_buffer_.cdata();
-      handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()), ws_.got_binary());
+    if (self->ws_.is_message_done()) {
+      if (self->handler_ && !self->close_code_) {
+        const auto data = self->read_buffer_.cdata();
+        try {
+          self->handler_->OnMessage(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                                    self->ws_.got_binary());
+        } catch (const std::exception&) {
+          // As a coroutine's would be: this connection ends, the server goes on. Event
+          // name only: exception texts may quote input.
+          log::Error("websocket.handler_failed");
+          self->Close(kCloseInternalError, "internal error");
+        }
+      }
+      self->read_buffer_.consume(self->read_buffer_.size());
+      // A burst of large messages should not pin its buffer for the connection's lifetime.
+      if (self->read_buffer_.capacity() > 2 * kReadPiece) self->read_buffer_.shrink_to_fit();
     }
-    read_buffer_.consume(read_buffer_.size());
-    // A burst of large messages should not pin its buffer for the connection's lifetime.
-    if (read_buffer_.capacity() > 2 * kReadPiece) read_buffer_.shrink_to_fit();
-  }
+    self->ReadNext();
+  });
+}
+
+void WebSocketSession::Finish() {
   closed_ = true;
   queue_.Clear();
   queued_bytes_ = 0;
@@ -95,6 +112,10 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
   if (handler_) {
     handler_->OnClose();
     handler_.reset();
+  }
+  if (registered_) {
+    loop_.registry.Remove(this);
+    registered_ = false;
   }
 }
 
