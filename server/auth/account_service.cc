@@ -171,6 +171,9 @@ AuthResult<void> AccountService::RecordFailure(AccountRecord& account, std::uint
   }
   if (!stores_.accounts().Put(account)) return Fail(AuthError::kStorage);
   stores_.audit().Append(account.handle, "login_failed", "");
+  // The failure that starts a lockout says so, so the counselor learns it now rather than on
+  // the next try.
+  if (account.locked_until > now) return Fail(AuthError::kLockedOut, account.locked_until - now);
   return Fail(AuthError::kWrongCredentials);
 }
 

@@ -62,6 +62,12 @@ struct EndChat {
   CounselorHandle counselor;
   ChatId chat;
 };
+// The counselor cannot go on with a chat it holds (its page reloaded and lost the chat's keys):
+// the chat goes back to the head of the queue for a new leg, as if the counselor were lost.
+struct ReleaseChat {
+  CounselorHandle counselor;
+  ChatId chat;
+};
 struct SubmitWrapUp {
   CounselorHandle counselor;
   ChatId chat;
@@ -88,6 +94,6 @@ struct Tick {};
 
 using Command = std::variant<JoinQueue, LeaveChat, VisitorConnection, GoOnDuty, GoOffDuty, SetAway,
                              CounselorConnection, TakeNext, AnswerOffer, RequestTransfer, AnswerTransfer, EndChat,
-                             SubmitWrapUp, RemoveCounselor, RestoreChat, Tick>;
+                             ReleaseChat, SubmitWrapUp, RemoveCounselor, RestoreChat, Tick>;
 
 }  // namespace haven::core

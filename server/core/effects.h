@@ -106,7 +106,7 @@ struct Assigned {  // to both: start the leg's handshake
   std::uint16_t leg;
   bool requeued = false;  // the previous counselor was lost (not a transfer)
 };
-struct Requeued {  // to the visitor (and the lost counselor): back at the head of the queue
+struct Requeued {  // to the visitor, and to the previous counselor if still there: back at the head of the queue
   ChatId chat;
   CounselorHandle previous;
   std::uint16_t next_leg;

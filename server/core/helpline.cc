@@ -493,6 +493,23 @@ void Helpline::On(const EndChat& command, Instant now, Effects& out) {
   Dispatch(now, out);
 }
 
+void Helpline::On(const ReleaseChat& command, Instant now, Effects& out) {
+  Conversation* chat = Chat(command.chat);
+  if (!chat) {
+    out.push_back(Reject(RejectionCode::kUnknownChat, command.chat, command.counselor));
+    return;
+  }
+  bool holds = chat->counselor == command.counselor &&
+               (chat->state == ChatState::kActive || chat->state == ChatState::kTransferring);
+  if (!holds) {
+    out.push_back(Reject(chat->counselor == command.counselor ? RejectionCode::kWrongState : RejectionCode::kNotYourChat,
+                         command.chat, command.counselor));
+    return;
+  }
+  Requeue(*chat, now, out);
+  Dispatch(now, out);
+}
+
 void Helpline::On(const SubmitWrapUp& command, Instant now, Effects& out) {
   Conversation* chat = Chat(command.chat);
   if (!chat || chat->counselor != command.counselor) {

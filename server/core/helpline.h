@@ -108,6 +108,7 @@ class Helpline {
   void On(const RequestTransfer& command, Instant now, Effects& out);
   void On(const AnswerTransfer& command, Instant now, Effects& out);
   void On(const EndChat& command, Instant now, Effects& out);
+  void On(const ReleaseChat& command, Instant now, Effects& out);
   void On(const SubmitWrapUp& command, Instant now, Effects& out);
   void On(const RemoveCounselor& command, Instant now, Effects& out);
   void On(const RestoreChat& command, Instant now, Effects& out);

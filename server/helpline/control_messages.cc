@@ -148,9 +148,10 @@ std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_
     if (!fields.OnlyThese({"type", "chat_id", "to"}) || !chat || !to || to->empty() || to->size() > 32) return bad();
     return TransferRequest{*chat, std::string(*to)};
   }
-  if (type == "end") {
+  if (type == "end" || type == "release") {
     auto chat = fields.Chat("chat_id");
     if (!fields.OnlyThese({"type", "chat_id"}) || !chat) return bad();
+    if (type == "release") return ReleaseRequest{*chat};
     return EndRequest{*chat};
   }
   if (type == "wrap_up") {

@@ -56,6 +56,9 @@ struct AnswerTransferRequest {
 struct EndRequest {
   core::ChatId chat;
 };
+struct ReleaseRequest {  // the counselor lost the chat's keys (its page reloaded): requeue it
+  core::ChatId chat;
+};
 struct WrapUpRequest {
   core::ChatId chat;
   std::vector<std::string> categories;
@@ -64,7 +67,8 @@ struct WrapUpRequest {
   bool referral = false;
 };
 using CounselorMessage = std::variant<AuthRequest, DutyRequest, TakeNextRequest, AnswerOfferRequest, ColleaguesRequest,
-                                      TransferRequest, AnswerTransferRequest, EndRequest, WrapUpRequest, WatchRequest>;
+                                      TransferRequest, AnswerTransferRequest, EndRequest, ReleaseRequest, WrapUpRequest,
+                                      WatchRequest>;
 
 std::expected<VisitorMessage, ControlError> ParseVisitorMessage(std::string_view text);
 std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_view text);

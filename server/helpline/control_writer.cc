@@ -251,6 +251,10 @@ std::string CounselorEndedMessage(const core::ChatId& chat, core::EndReason reas
   return Serialize({{"type", "ended"}, {"chat_id", HexOf(chat)}, {"reason", core::EndReasonName(reason)}});
 }
 
+std::string ReleasedMessage(const core::ChatId& chat) {
+  return Serialize({{"type", "released"}, {"chat_id", HexOf(chat)}});
+}
+
 std::string WrapUpSavedMessage(const core::ChatId& chat) {
   return Serialize({{"type", "wrap_up_saved"}, {"chat_id", HexOf(chat)}});
 }

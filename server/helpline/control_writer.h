@@ -70,6 +70,7 @@ std::string TransferOfferMessage(const core::Conversation& chat, const Counselor
 std::string TransferResultMessage(const core::ChatId& chat, std::string_view to, bool accepted);
 std::string CounselorPeerMessage(const core::ChatId& chat, bool connected);
 std::string CounselorEndedMessage(const core::ChatId& chat, core::EndReason reason);
+std::string ReleasedMessage(const core::ChatId& chat);
 std::string WrapUpSavedMessage(const core::ChatId& chat);
 
 }  // namespace haven::helpline

@@ -309,6 +309,7 @@ void HelplineService::CounselorCommand(CounselorConnection& connection, const Co
                    Run(core::AnswerTransfer{me.handle, request.chat, request.accept});
                  },
                  [&](const EndRequest& request) { Run(core::EndChat{me.handle, request.chat}); },
+                 [&](const ReleaseRequest& request) { Run(core::ReleaseChat{me.handle, request.chat}); },
                  [&](const WrapUpRequest& request) { SubmitWrapUp(connection, request); },
                  [&](const WatchRequest&) {
                    if (me.role != "supervisor") {
@@ -543,6 +544,9 @@ void HelplineService::Apply(const core::Effect& effect) {
             route->second.holders.clear();
             route->second.relay.DropLegsBefore(requeued.next_leg);
             if (route->second.visitor) route->second.visitor->SendText(RequeuedMessage(requeued.next_leg));
+            if (CounselorConnection* previous = Counselor(requeued.previous)) {
+              previous->SendText(ReleasedMessage(requeued.chat));
+            }
           },
           [&](const core::TransferOffered& offered) {
             const core::Conversation* chat = core_.FindChat(offered.chat);

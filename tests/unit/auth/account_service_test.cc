@@ -119,7 +119,13 @@ TEST_F(AccountServiceTest, RepeatedFailuresLockWithGrowingBackOff) {
   auto identity = Enrol("c-1", Invite("c-1"));
   Certify("c-1", identity);
   clock_.Advance(60);
-  for (int i = 0; i < 5; ++i) accounts_.Login({"c-1", crypto::Bytes(32, 1), Code()});
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(accounts_.Login({"c-1", crypto::Bytes(32, 1), Code()}).error().error, AuthError::kWrongCredentials);
+  }
+  // The fifth failure itself says that the account is now locked, and for how long.
+  auto fifth = accounts_.Login({"c-1", crypto::Bytes(32, 1), Code()});
+  EXPECT_EQ(fifth.error().error, AuthError::kLockedOut);
+  EXPECT_EQ(fifth.error().retry_after_seconds, 30u);
   auto locked = accounts_.Login({"c-1", login_key_, Code()});
   ASSERT_FALSE(locked);
   EXPECT_EQ(locked.error().error, AuthError::kLockedOut);

@@ -57,7 +57,7 @@ class Simulation {
   Command RandomCommand() {
     ChatId chat = Chat(Pick(kChats));
     CounselorHandle counselor = Handle(Pick(kCounselors));
-    switch (Pick(15)) {
+    switch (Pick(16)) {
       case 0:
       case 1: return JoinQueue{chat, RandomProfile()};
       case 2: return LeaveChat{chat};
@@ -76,6 +76,7 @@ class Simulation {
       case 11: return AnswerTransfer{counselor, chat, Pick(2) == 0};
       case 12: return EndChat{counselor, chat};
       case 13: return SubmitWrapUp{counselor, chat};
+      case 14: return ReleaseChat{counselor, chat};
       default:
         clock_.Advance(std::chrono::seconds(Pick(40)));
         return Tick{};

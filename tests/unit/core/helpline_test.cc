@@ -325,6 +325,28 @@ TEST_F(HelplineTest, RevokedCounselorLosesItsChatsAtOnce) {
   EXPECT_EQ(helpline_.FindCounselor("c-1"), nullptr);
 }
 
+// A counselor whose page lost the chat's keys gives it back: head of the queue, a new leg, and
+// the same counselor may take it again with fresh keys.
+TEST_F(HelplineTest, AReleasedChatGoesBackToTheHeadOfTheQueue) {
+  Do(GoOnDuty{"c-1", Profile()});
+  Join(1);
+  Join(2);
+  Do(TakeNext{"c-1"});  // chat 1
+  EXPECT_EQ(One<Rejected>(Do(ReleaseChat{"c-2", Chat(1)})).code, RejectionCode::kNotYourChat);
+  EXPECT_EQ(One<Rejected>(Do(ReleaseChat{"c-1", Chat(2)})).code, RejectionCode::kNotYourChat);
+  EXPECT_EQ(One<Rejected>(Do(ReleaseChat{"c-1", Chat(9)})).code, RejectionCode::kUnknownChat);
+  auto requeued = One<Requeued>(Do(ReleaseChat{"c-1", Chat(1)}));
+  EXPECT_EQ(requeued.previous, "c-1");
+  EXPECT_EQ(requeued.next_leg, 1);
+  EXPECT_TRUE(helpline_.FindCounselor("c-1")->chats.empty());
+  auto assigned = One<Assigned>(Do(TakeNext{"c-1"}));
+  EXPECT_EQ(assigned.chat, Chat(1));  // ahead of chat 2
+  EXPECT_TRUE(assigned.requeued);
+  EXPECT_EQ(assigned.leg, 1);
+  Do(EndChat{"c-1", Chat(1)});
+  EXPECT_EQ(One<Rejected>(Do(ReleaseChat{"c-1", Chat(1)})).code, RejectionCode::kWrongState);
+}
+
 TEST_F(HelplineTest, OffDutyNeedsNoOpenChats) {
   Do(GoOnDuty{"c-1", Profile()});
   Join(1);

@@ -312,6 +312,31 @@ TEST_F(HelplineServiceTest, DroppedVisitorResumesAndGetsWhatItMissed) {
   EXPECT_TRUE(counselor->Next("peer").at("connected").as_bool());
 }
 
+// A console that reloaded has lost the chat's keys: it releases the chat, which goes back to the
+// queue for a new leg (and may come back to the same counselor, who then has fresh keys).
+TEST_F(HelplineServiceTest, AReleasedChatGoesBackToTheQueueForANewLeg) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
+  counselor->Text(R"({"type":"release","chat_id":")" + chat + R"("})");
+  EXPECT_EQ(Str(counselor->Next("released"), "chat_id"), chat);
+  EXPECT_EQ(visitor->Next("requeued").at("next_leg").as_int64(), 1);
+  std::size_t frames = visitor->peer.frames.size();
+  counselor->Frame(Data(chat, 0, 2, "STALE LEG"));
+  EXPECT_EQ(visitor->peer.frames.size(), frames);  // leg 0 is over
+  EXPECT_EQ(Str(counselor->Next("offer"), "chat_id"), chat);
+  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  auto assigned = counselor->Next("assigned");
+  EXPECT_EQ(assigned.at("leg").as_int64(), 1);
+  EXPECT_TRUE(assigned.at("requeued").as_bool());
+  // Releasing what one does not hold is refused, and changes nothing.
+  counselor->Text(R"({"type":"release","chat_id":")" + std::string(32, 'a') + R"("})");
+  EXPECT_EQ(Str(counselor->Next("rejected"), "code"), "unknown_chat");
+}
+
 TEST_F(HelplineServiceTest, WrongResumeTokenLearnsNothing) {
   AddCounselor("c-1");
   auto counselor = OpenCounselor("c-1");

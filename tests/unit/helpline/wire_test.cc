@@ -91,6 +91,10 @@ TEST(ControlMessages, CounselorMessagesParseStrictly) {
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})"));
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2"})"));
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"end","chat_id":")" + chat + R"("})"));
+  auto release = ParseCounselorMessage(R"({"type":"release","chat_id":")" + chat + R"("})");
+  ASSERT_TRUE(release);
+  EXPECT_TRUE(std::holds_alternative<ReleaseRequest>(*release));
+  EXPECT_FALSE(ParseCounselorMessage(R"({"type":"release","chat_id":")" + chat + R"(","extra":1})"));
   auto wrap = ParseCounselorMessage(R"({"type":"wrap_up","chat_id":")" + chat +
                                     R"(","categories":["physical_violence","child_witness"],"age_band":"26-40","outcome":"support_given","referral":true})");
   ASSERT_TRUE(wrap);

@@ -7,8 +7,9 @@
 //   4001 (ticket refused) ─▶ one fresh connection; 4003 revoked, 4009 replaced, no session ─▶ over
 //
 // Keys: the identity key (from login, in memory) signs each leg's accept; the chats' stream keys
-// live in their legs and are wiped when a chat is closed. A chat that `ready` lists but that this
-// page has no keys for (the page was reloaded) can only be ended and wrapped up.
+// live in their legs and are wiped when a chat is closed. A chat that `ready` lists as active but
+// that this page has no keys for (the page was reloaded) is released at once: it goes back to the
+// head of the queue and the visitor is re-keyed with whoever takes it, this counselor included.
 //
 // No DOM here: the UI reads `state` and hears `changed()` and `announce()`.
 
@@ -47,11 +48,9 @@ export type ChatPhase =
   | 'transferring'
   /** The visitor's frames failed verification: the chat can only be ended. */
   | 'problem'
-  /** Listed by the server but this page has no keys for it (it was reloaded). */
-  | 'keys_lost'
   /** Over; the wrap-up is due. */
   | 'ended'
-  /** Handed over to a colleague, or taken back into the queue while we were away. */
+  /** Handed over to a colleague, taken back into the queue while we were away, or released. */
   | 'gone';
 
 export type ChatEntry =
@@ -72,7 +71,7 @@ export type SystemNote =
   | 'transferred'
   | 'ended'
   | 'problem'
-  | 'keys_lost';
+  | 'released';
 
 export interface ConsoleChat extends VisitorSummary {
   readonly id: string;
@@ -492,6 +491,9 @@ export class ConsoleClient {
         }
         break;
       }
+      case 'released':
+        // Sent only after this page's own `release` (adoptUnknownChat): the chat is already gone.
+        break;
       case 'error':
         for (const chat of this.state.chats.values()) chat.wrapUpSaving = false;
         this.state.notice = { code: message.code, atMs: now };
@@ -555,8 +557,9 @@ export class ConsoleClient {
       chat.phase = 'ended';
       chat.endReason = 'ended';
     } else {
-      chat.phase = 'keys_lost';
-      this.note(chat, 'keys_lost', {});
+      chat.phase = 'gone';
+      this.note(chat, 'released', {});
+      this.send({ type: 'release', chat_id: listed.chatId });
     }
   }
 

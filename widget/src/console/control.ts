@@ -121,6 +121,7 @@ export type ServerMessage =
   | { readonly type: 'peer'; readonly chatId: string; readonly connected: boolean }
   | { readonly type: 'ended'; readonly chatId: string; readonly reason: string }
   | { readonly type: 'wrap_up_saved'; readonly chatId: string }
+  | { readonly type: 'released'; readonly chatId: string }
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'rejected'; readonly code: string; readonly message: string; readonly chatId: string | null }
   | ({ readonly type: 'operator_snapshot' } & OperatorSnapshot);
@@ -389,9 +390,10 @@ export function parseServerMessage(text: string): ServerMessage | null {
       const reason = str(value, 'reason');
       return chatId === null || reason === null ? null : { type: 'ended', chatId, reason };
     }
-    case 'wrap_up_saved': {
+    case 'wrap_up_saved':
+    case 'released': {
       const chatId = chatIdOf(value);
-      return chatId === null ? null : { type: 'wrap_up_saved', chatId };
+      return chatId === null ? null : { type: value['type'], chatId };
     }
     case 'error': {
       const code = str(value, 'code');
@@ -422,6 +424,7 @@ export type CounselorCommand =
   | { readonly type: 'transfer'; readonly chat_id: string; readonly to: string }
   | { readonly type: 'answer_transfer'; readonly chat_id: string; readonly accept: boolean }
   | { readonly type: 'end'; readonly chat_id: string }
+  | { readonly type: 'release'; readonly chat_id: string }
   | {
       readonly type: 'wrap_up';
       readonly chat_id: string;

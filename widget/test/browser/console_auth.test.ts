@@ -85,10 +85,12 @@ describe('console: enrolment and login (real server)', { skip: kind !== 'real' &
     await page.locator('#login-form button[type="submit"]:not([disabled])').waitFor({ timeout: 20000 });
     await page.locator('.form-status.error', { hasText: 'The handle, passphrase or code is not right.' }).waitFor();
 
+    // The third failure locks the account, and says so at once.
     await submitLogin(page, boris, '111111');
+    await page.locator('.form-status.error', { hasText: /Too many failed attempts\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
     await page.locator('#login-form button[type="submit"]:not([disabled])').waitFor({ timeout: 20000 });
 
-    // Three failures: even the right passphrase and code are refused for a while.
+    // Even the right passphrase and code are refused for a while.
     await submitLogin(page, boris, await totp.next(boris.handle, boris.secret));
     await page.locator('.form-status.error', { hasText: /Too many failed attempts\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
     await shot(page, 'console-login-locked-en');

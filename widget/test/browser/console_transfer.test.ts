@@ -1,7 +1,8 @@
 // A transfer between two counselor browsers, with the visitor in the real widget on a partner
 // page (a third browser context), all against the real server: counselor A authorises B inside
 // the encrypted stream, B accepts the offer (countdown shown), the widget re-keys to B only, and
-// the conversation carries on with B in both directions.
+// the conversation carries on with B in both directions. And a console reloaded mid-chat releases
+// the chat, which is taken again with fresh keys.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -103,6 +104,40 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
     await b.page.locator('form.wrap-up input[value="referred"]').check();
     await b.page.locator('form.wrap-up button[type="submit"]').click();
     await b.page.locator('.empty-state').waitFor();
+    await visitorContext.close();
+  });
+
+  // A reload loses the chat's keys: the console releases the chat, it goes back to the head of
+  // the queue, and when the counselor takes it again the visitor is re-keyed and the chat goes on.
+  test('a reloaded console releases its chat; taken again, the chat goes on with fresh keys', async () => {
+    const { page } = await newConsolePage(browser);
+    const rada = await enrolThroughConsole(page, haven, 'c-rada', 'Рада');
+    await logIn(page, haven, rada);
+    await goAvailable(page);
+    const visitorContext = await newContext(browser);
+    const frame = await openWidget(await visitorContext.newPage(), partner);
+    await startChat(frame, { age: '13-17' });
+    await page.locator('.queue-item').first().waitFor();
+    await page.locator('#take-next').click();
+    await page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
+    await frame.locator('#composer').fill('Преди презареждането.');
+    await frame.locator('#composer').press('Enter');
+    await page.locator('.msg.theirs', { hasText: 'Преди презареждането.' }).waitFor();
+
+    await page.reload();
+    await logIn(page, haven, rada);
+    await page.locator('.msg.system', { hasText: 'ключовете за този чат се изгубиха' }).waitFor({ timeout: 15000 });
+    await shot(page, 'console-released-after-reload-bg');
+    await page.locator('.queue-item').first().waitFor({ timeout: 15000 });
+    await goAvailable(page);
+    await page.locator('#take-next').click();
+    await page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
+    await page.locator('.chat-panel:not([hidden]) .composer-input').fill('Тук съм отново.');
+    await page.keyboard.press('Enter');
+    await frame.locator('.msg.theirs .bubble', { hasText: 'Тук съм отново.' }).waitFor();
+    await frame.locator('#composer').fill('След презареждането.');
+    await frame.locator('#composer').press('Enter');
+    await page.locator('.msg.theirs', { hasText: 'След презареждането.' }).waitFor();
     await visitorContext.close();
   });
 });

@@ -265,7 +265,7 @@ test('end, wrap-up checked against the taxonomy, saved, and the chat leaves memo
   assert.equal(s.client.state.chats.size, 0);
 });
 
-test('after a reload the server’s chats are shown without keys: they can only be ended', async () => {
+test('after a reload, active chats the page has no keys for are released back to the queue', async () => {
   const s = setup();
   s.client.start();
   s.socket().open();
@@ -274,11 +274,12 @@ test('after a reload the server’s chats are shown without keys: they can only 
     { chat_id: 'ab'.repeat(16), leg: 0, state: 'active', lane: 'danger', language: 'bg', age_band: '' },
     { chat_id: 'cd'.repeat(16), leg: 1, state: 'ended', lane: 'general', language: 'en', age_band: '61+' },
   ]);
-  assert.equal(s.client.state.chats.get('ab'.repeat(16))!.phase, 'keys_lost');
-  assert.equal(s.client.state.chats.get('cd'.repeat(16))!.phase, 'ended');
+  assert.equal(s.client.state.chats.get('ab'.repeat(16))!.phase, 'gone');
+  assert.equal(s.client.state.chats.get('cd'.repeat(16))!.phase, 'ended');  // its wrap-up is still due
+  assert.deepEqual(s.sentJson().filter((m) => m['type'] === 'release'), [{ type: 'release', chat_id: 'ab'.repeat(16) }]);
   assert.equal(s.client.sendText('ab'.repeat(16), 'x'), false);
-  s.client.endChat('ab'.repeat(16));
-  assert.deepEqual(s.sentJson().filter((m) => m['type'] === 'end'), [{ type: 'end', chat_id: 'ab'.repeat(16) }]);
+  s.socket().text({ type: 'released', chat_id: 'ab'.repeat(16) });
+  assert.equal(s.client.state.chats.get('ab'.repeat(16))!.phase, 'gone');
 });
 
 test('offers carry a deadline; rejections are reported; supervisors watch again after a reconnect', async () => {

@@ -110,9 +110,8 @@ export const en: ConsoleCatalog = {
   'state.encrypted': 'Encrypted ✓',
   'state.transferring': 'Transferring…',
   'state.problem': 'Problem',
-  'state.keys_lost': 'No keys',
   'state.ended': 'Ended',
-  'state.gone': 'Transferred',
+  'state.gone': 'No longer yours',
 
   'chat.visitor': 'Visitor',
   'chat.me': 'You',
@@ -148,7 +147,7 @@ export const en: ConsoleCatalog = {
   'note.transferred': 'The chat was transferred to {name}.',
   'note.ended': 'Please fill in the wrap-up.',
   'note.problem': 'The visitor’s messages cannot be verified ({code}). Please end the chat.',
-  'note.keys_lost': 'After the page was reloaded the keys for this chat no longer exist. You can only end it.',
+  'note.released': 'Reloading the page lost this chat’s keys, so it went back to the head of the queue. The visitor keeps her place; you or a colleague can take it again.',
   'note.requeuedAway': 'The chat went back to the queue while you were disconnected.',
 
   'ended.counselor_ended': 'You ended the chat.',
