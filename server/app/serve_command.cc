@@ -104,7 +104,7 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
 
   // Blocking work: the pool for HTTP API calls (Argon2id) and maintenance, and one ordered
   // thread for the helpline's storage writes (a chat's records must land in order).
-  auto workers = std::make_unique<net::WorkerPool>(config.server.worker_threads);
+  auto workers = std::make_unique<net::WorkerPool>(config.server.worker_threads, net::WorkerPool::Priority::kBackground);
   auto storage_writer = std::make_unique<net::WorkerPool>(1);
   auth::AccountService accounts(runtime.stores(), clock, AccountPolicyFor(config));
   auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config));

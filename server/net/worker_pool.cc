@@ -1,19 +1,47 @@
 #include "server/net/worker_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
+
+#include <thread>
+#include <vector>
 
 namespace haven::net {
+namespace {
+
+// Nice 19: the event loop (nice 0), when it wakes, takes the core from a worker at once, and a
+// worker still gets a share when the loop is saturated (SCHED_IDLE would starve it: no
+// counselor could log in while chats keep the loop busy). Measured with haven-bench
+// login-burst on one core: 32 Argon2id logins during chats at 20,000 frames/s raised chat
+// p99 from 0.5 to 4.7 ms at normal priority, to 2.3 ms at nice 19.
+void LowerThisThreadsPriority() { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 19); }
+
+}  // namespace
 
 struct WorkerPool::Impl {
-  explicit Impl(int threads) : pool(static_cast<std::size_t>(threads)) {}
-  boost::asio::thread_pool pool;
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard = boost::asio::make_work_guard(io);
+  std::vector<std::thread> threads;
 };
 
-WorkerPool::WorkerPool(int threads) : impl_(std::make_unique<Impl>(threads)) {}
+WorkerPool::WorkerPool(int threads, Priority priority) : impl_(std::make_unique<Impl>()) {
+  for (int i = 0; i < threads; ++i) {
+    impl_->threads.emplace_back([io = &impl_->io, priority] {
+      if (priority == Priority::kBackground) LowerThisThreadsPriority();
+      io->run();
+    });
+  }
+}
 
-WorkerPool::~WorkerPool() { impl_->pool.join(); }
+WorkerPool::~WorkerPool() {
+  impl_->guard.reset();  // run() returns once every queued job has run
+  for (auto& thread : impl_->threads) thread.join();
+}
 
-void WorkerPool::Submit(std::function<void()> job) { boost::asio::post(impl_->pool, std::move(job)); }
+void WorkerPool::Submit(std::function<void()> job) { boost::asio::post(impl_->io, std::move(job)); }
 
 }  // namespace haven::net

@@ -1,6 +1,8 @@
 #include "server/net/worker_pool.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <set>
@@ -27,6 +29,15 @@ TEST(WorkerPool, RunsEveryJobOffTheCallingThreadBeforeDestruction) {
   EXPECT_EQ(done.load(), 100);
   EXPECT_FALSE(threads.contains(std::this_thread::get_id()));
   EXPECT_LE(threads.size(), 2u);
+}
+
+TEST(WorkerPool, BackgroundThreadsRunAtTheLowestPriority) {
+  std::atomic<int> nice{-100};
+  {
+    WorkerPool pool(1, WorkerPool::Priority::kBackground);
+    pool.Submit([&] { nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())); });
+  }
+  EXPECT_EQ(nice.load(), 19);
 }
 
 }  // namespace
