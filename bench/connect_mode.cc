@@ -133,7 +133,13 @@ int RunConnect(const ConnectOptions& options, const ServerChoice& server_choice)
                                            " µs with the storage writes finished after it");
   report.Value("server CPU during the run", Fixed(CoresUsed(before, at_end) * 100, 0) + "% of a core");
   report.Value("server RSS", Megabytes(settled.rss_bytes));
-  report.Value("generator CPU", Fixed(CoresUsed(generator_before, generator_end) * 100, 0) + "% of a core");
+  double generator_cores = CoresUsed(generator_before, generator_end);
+  report.Value("generator CPU", Fixed(generator_cores * 100, 0) + "% of a core");
+  double server_cores = CoresUsed(before, at_end);
+  if (generator_cores > 0.9 && server_cores < 0.9) {
+    report.Note("the load generator used its whole core before the server did: at " + Fixed(per_visit(settled), 1) +
+                " µs of server CPU each, one server core could take about " + Count(1e6 / per_visit(settled)) + "/s");
+  }
   report.Check("every visit completed", finished && arrivals.completed() == options.connections,
                std::to_string(arrivals.completed()) + " completed, " + std::to_string(arrivals.failed()) + " failed");
   if (options.join) {

@@ -54,7 +54,9 @@ int RunRelay(const RelayOptions& options, const ServerChoice& server_choice) {
   report.Value("server RSS", Megabytes(result.server_after.rss_bytes));
   report.Value("generator CPU", Fixed(result.GeneratorCores() * 100, 0) + "% of a core");
   if (closed_loop && result.GeneratorCores() > 0.9) {
-    report.Note("the load generator used its whole core: the server was not the bottleneck, so the throughput is a lower bound");
+    report.Note(result.ServerCores() > 0.9
+                    ? "both cores were busy: the generator limits the throughput about as much as the server does"
+                    : "the load generator used its whole core before the server did: the throughput is a lower bound");
   }
   std::string detail;
   report.Check("every text delivered once, in order", fleet.AllDelivered(detail), detail);
