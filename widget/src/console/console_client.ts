@@ -120,7 +120,10 @@ export interface ConsoleState {
   duty: DutyState;
   load: number;
   capacity: number;
+  /** The head of the queue, as the server lists it (at most 100). */
   queue: readonly WaitingVisitor[];
+  /** How many wait in all: more than `queue.length` when the queue is long. */
+  queueTotal: number;
   queueAtMs: number;
   offer: PendingOffer | null;
   transferOffer: PendingTransferOffer | null;
@@ -194,6 +197,7 @@ export class ConsoleClient {
       load: 0,
       capacity: account.maxChats,
       queue: [],
+      queueTotal: 0,
       queueAtMs: options_.clock.nowMs(),
       offer: null,
       transferOffer: null,
@@ -450,6 +454,7 @@ export class ConsoleClient {
         break;
       case 'queue_overview':
         this.state.queue = message.waiting;
+        this.state.queueTotal = message.total;
         this.state.queueAtMs = now;
         break;
       case 'offer':
@@ -590,7 +595,10 @@ export class ConsoleClient {
     // waiting (the overview names no chats: drop the first entry that looks like it).
     const waiting = this.state.queue.findIndex((entry) => entry.lane === message.lane && entry.language === message.language && entry.ageBand === message.ageBand);
     const fromQueue = message.leg === 0 || message.requeued;
-    if (fromQueue && waiting >= 0) this.state.queue = this.state.queue.filter((_entry, index) => index !== waiting);
+    if (fromQueue && waiting >= 0) {
+      this.state.queue = this.state.queue.filter((_entry, index) => index !== waiting);
+      this.state.queueTotal = Math.max(0, this.state.queueTotal - 1);
+    }
     this.listener_.announce({ key: 'assigned', chat: chat.number });
   }
 

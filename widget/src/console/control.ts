@@ -105,7 +105,13 @@ export type ServerMessage =
       readonly wrapUp: WrapUpTaxonomy;
     }
   | { readonly type: 'status'; readonly state: DutyState; readonly load: number; readonly capacity: number }
-  | { readonly type: 'queue_overview'; readonly waiting: readonly (VisitorSummary & { readonly waitedSeconds: number })[] }
+  | {
+      readonly type: 'queue_overview';
+      /** The head of the queue in service order (at most 100 entries). */
+      readonly waiting: readonly (VisitorSummary & { readonly waitedSeconds: number })[];
+      /** How many wait in all. */
+      readonly total: number;
+    }
   | (VisitorSummary & { readonly type: 'offer'; readonly chatId: string; readonly waitedSeconds: number; readonly expiresInMs: number })
   | { readonly type: 'offer_withdrawn'; readonly chatId: string; readonly reason: string }
   | (VisitorSummary & { readonly type: 'assigned'; readonly chatId: string; readonly leg: number; readonly requeued: boolean })
@@ -322,7 +328,9 @@ export function parseServerMessage(text: string): ServerMessage | null {
         if (visitor === null || waitedSeconds === null) return null;
         waiting.push({ ...visitor, waitedSeconds });
       }
-      return { type: 'queue_overview', waiting };
+      const total = count(value, 'total');
+      if (total === null || total < waiting.length) return null;
+      return { type: 'queue_overview', waiting, total };
     }
     case 'offer': {
       const chatId = chatIdOf(value);

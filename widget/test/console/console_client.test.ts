@@ -170,12 +170,25 @@ async function online(role: 'counselor' | 'supervisor' = 'counselor') {
   return s;
 }
 
+test('a long queue: the overview lists its head and says how many wait in all', async () => {
+  const s = await online();
+  const head = Array.from({ length: 100 }, () => ({ lane: 'general', language: 'bg', age_band: '', waited_seconds: 9 }));
+  s.socket().text({ type: 'queue_overview', waiting: head, total: 10000 });
+  assert.equal(s.client.state.queue.length, 100);
+  assert.equal(s.client.state.queueTotal, 10000);
+  // A total below the listed entries, or none at all, is not a valid overview: it is ignored.
+  s.socket().text({ type: 'queue_overview', waiting: head, total: 5 });
+  s.socket().text({ type: 'queue_overview', waiting: head });
+  assert.equal(s.client.state.queueTotal, 10000);
+});
+
 test('assigned, then the visitor’s offer: the chat becomes encrypted and texts flow both ways', async () => {
   const s = await online();
   const v = visitorFor(s);
-  s.socket().text({ type: 'queue_overview', waiting: [{ lane: 'minor', language: 'bg', age_band: '13-17', waited_seconds: 4 }] });
+  s.socket().text({ type: 'queue_overview', waiting: [{ lane: 'minor', language: 'bg', age_band: '13-17', waited_seconds: 4 }], total: 1 });
   s.socket().text({ type: 'assigned', chat_id: v.hex, leg: 0, requeued: false, lane: 'minor', language: 'bg', age_band: '13-17' });
   assert.equal(s.client.state.queue.length, 0, 'the taken chat leaves the local queue at once');
+  assert.equal(s.client.state.queueTotal, 0);
   const chat = s.client.state.chats.get(v.hex)!;
   assert.equal(chat.phase, 'connecting');
   v.visitor.startLeg(0, 'first');

@@ -84,6 +84,7 @@ export const bg = {
 
   'queue.heading': 'Опашка',
   'queue.count': { one: '{count} чака', other: '{count} чакат' },
+  'queue.more': { one: 'и още {count}', other: 'и още {count}' },
   'queue.empty': 'Никой не чака.',
   'queue.takeNext': 'Вземи следващия',
   'queue.offDuty': 'Минете „На линия“, за да приемате чатове.',

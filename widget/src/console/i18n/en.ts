@@ -85,6 +85,7 @@ export const en: ConsoleCatalog = {
 
   'queue.heading': 'Queue',
   'queue.count': { one: '{count} waiting', other: '{count} waiting' },
+  'queue.more': { one: 'and {count} more', other: 'and {count} more' },
   'queue.empty': 'Nobody is waiting.',
   'queue.takeNext': 'Take next',
   'queue.offDuty': 'Go “Available” to take chats.',

@@ -61,9 +61,9 @@ export class QueuePanel {
   update(state: ConsoleState, nowMs: number): void {
     const language = this.language_;
     const onDuty = state.duty === 'available';
-    this.takeNext_.disabled = !onDuty || state.queue.length === 0 || state.load >= state.capacity;
+    this.takeNext_.disabled = !onDuty || state.queueTotal === 0 || state.load >= state.capacity;
     this.hint_.textContent = onDuty ? t(language, 'duty.load', { load: state.load, capacity: state.capacity }) : t(language, 'queue.offDuty');
-    this.count_.textContent = t(language, 'queue.count', { count: state.queue.length });
+    this.count_.textContent = t(language, 'queue.count', { count: state.queueTotal });
     this.renderQueue(state, nowMs);
     const offer = state.transferOffer ?? state.offer;
     if (offer !== this.shownOffer_) this.renderOffer(state, nowMs);
@@ -103,6 +103,8 @@ export class QueuePanel {
       ),
     );
     if (items.length === 0) items.push(el('li', { class: 'queue-empty' }, t(language, 'queue.empty')));
+    const unlisted = state.queueTotal - state.queue.length;
+    if (unlisted > 0) items.push(el('li', { class: 'queue-more' }, t(language, 'queue.more', { count: unlisted })));
     this.list_.replaceChildren(...items);
     this.tick(state, nowMs);
   }
