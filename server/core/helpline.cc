@@ -476,36 +476,31 @@ void Helpline::On(const AnswerTransfer& command, Instant now, Effects& out) {
   Dispatch(now, out);
 }
 
-void Helpline::On(const EndChat& command, Instant now, Effects& out) {
-  Conversation* chat = Chat(command.chat);
+Conversation* Helpline::HeldChat(const ChatId& id, const CounselorHandle& counselor, Effects& out) {
+  Conversation* chat = Chat(id);
   if (!chat) {
-    out.push_back(Reject(RejectionCode::kUnknownChat, command.chat, command.counselor));
-    return;
+    out.push_back(Reject(RejectionCode::kUnknownChat, id, counselor));
+    return nullptr;
   }
-  bool holds = chat->counselor == command.counselor &&
-               (chat->state == ChatState::kActive || chat->state == ChatState::kTransferring);
+  bool holds = chat->counselor == counselor && (chat->state == ChatState::kActive || chat->state == ChatState::kTransferring);
   if (!holds) {
-    out.push_back(Reject(chat->counselor == command.counselor ? RejectionCode::kWrongState : RejectionCode::kNotYourChat,
-                         command.chat, command.counselor));
-    return;
+    out.push_back(Reject(chat->counselor == counselor ? RejectionCode::kWrongState : RejectionCode::kNotYourChat, id,
+                         counselor));
+    return nullptr;
   }
+  return chat;
+}
+
+void Helpline::On(const EndChat& command, Instant now, Effects& out) {
+  Conversation* chat = HeldChat(command.chat, command.counselor, out);
+  if (!chat) return;
   EndActive(*chat, EndReason::kCounselorEnded, now, out);
   Dispatch(now, out);
 }
 
 void Helpline::On(const ReleaseChat& command, Instant now, Effects& out) {
-  Conversation* chat = Chat(command.chat);
-  if (!chat) {
-    out.push_back(Reject(RejectionCode::kUnknownChat, command.chat, command.counselor));
-    return;
-  }
-  bool holds = chat->counselor == command.counselor &&
-               (chat->state == ChatState::kActive || chat->state == ChatState::kTransferring);
-  if (!holds) {
-    out.push_back(Reject(chat->counselor == command.counselor ? RejectionCode::kWrongState : RejectionCode::kNotYourChat,
-                         command.chat, command.counselor));
-    return;
-  }
+  Conversation* chat = HeldChat(command.chat, command.counselor, out);
+  if (!chat) return;
   Requeue(*chat, now, out);
   Dispatch(now, out);
 }

@@ -130,6 +130,9 @@ class Helpline {
   QueueStatus NewcomerStatus(Lane lane) const;
   ConversationRecord RecordOf(const Conversation& chat) const;
   Conversation* Chat(const ChatId& chat);
+  // The chat when `counselor` holds it (active or transferring); otherwise nullptr, with the
+  // rejection (unknown_chat, not_your_chat or wrong_state) already in `out`.
+  Conversation* HeldChat(const ChatId& chat, const CounselorHandle& counselor, Effects& out);
 
   HelplineRules rules_;
   WaitingQueue queue_;

@@ -181,6 +181,10 @@ class HelplineServiceTest : public ::testing::Test {
     return {Str(joined, "chat_id"), Str(joined, "resume_token")};
   }
 
+  static void Accept(Client& counselor, const std::string& chat) {
+    counselor.Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  }
+
   static core::ChatId ChatOf(const std::string& hex) {
     core::ChatId chat;
     for (std::size_t i = 0; i < 16; ++i) chat.bytes[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
@@ -230,7 +234,7 @@ TEST_F(HelplineServiceTest, FullChatRelaysFramesBothWaysAndCountsTheWrapUp) {
   EXPECT_EQ(Str(offer, "chat_id"), chat);
   EXPECT_EQ(Str(offer, "language"), "bg");
   EXPECT_TRUE(counselor->peer.frames.empty());
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   EXPECT_EQ(counselor->Next("assigned").at("leg").as_int64(), 0);
   ASSERT_EQ(counselor->peer.frames.size(), 1u);
   EXPECT_EQ(counselor->peer.frames[0], Data(chat, 0, 1, "OFFER"));  // byte for byte
@@ -276,7 +280,7 @@ TEST_F(HelplineServiceTest, AFullDiskIsCountedAndTheWrapUpIsNotAcknowledged) {
   auto [chat, token] = Join(*visitor);
   Drain();
   EXPECT_GE(metrics_.storage_failures.load(), 1u);  // the conversation record
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   counselor->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
   counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
                   R"(","categories":["physical_violence"],"age_band":"26-40","outcome":"support_given","referral":false})");
@@ -294,7 +298,7 @@ TEST_F(HelplineServiceTest, DroppedVisitorResumesAndGetsWhatItMissed) {
   auto counselor = OpenCounselor("c-1");
   auto visitor = OpenVisitor();
   auto [chat, token] = Join(*visitor);
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
   visitor->Disconnect();
   EXPECT_FALSE(counselor->Next("peer").at("connected").as_bool());
@@ -319,7 +323,7 @@ TEST_F(HelplineServiceTest, AReleasedChatGoesBackToTheQueueForANewLeg) {
   auto counselor = OpenCounselor("c-1");
   auto visitor = OpenVisitor();
   auto [chat, token] = Join(*visitor);
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
   counselor->Text(R"({"type":"release","chat_id":")" + chat + R"("})");
   EXPECT_EQ(Str(counselor->Next("released"), "chat_id"), chat);
@@ -328,7 +332,7 @@ TEST_F(HelplineServiceTest, AReleasedChatGoesBackToTheQueueForANewLeg) {
   counselor->Frame(Data(chat, 0, 2, "STALE LEG"));
   EXPECT_EQ(visitor->peer.frames.size(), frames);  // leg 0 is over
   EXPECT_EQ(Str(counselor->Next("offer"), "chat_id"), chat);
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   auto assigned = counselor->Next("assigned");
   EXPECT_EQ(assigned.at("leg").as_int64(), 1);
   EXPECT_TRUE(assigned.at("requeued").as_bool());
@@ -423,7 +427,7 @@ TEST_F(HelplineServiceTest, RevocationEndsTheConnectionAndRequeuesItsChats) {
   auto counselor = OpenCounselor("c-1");
   auto visitor = OpenVisitor();
   auto [chat, token] = Join(*visitor);
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   service_->Revoke("c-1");
   EXPECT_EQ(counselor->peer.close_code, 4003);
   EXPECT_EQ(visitor->Next("requeued").at("next_leg").as_int64(), 1);
@@ -478,7 +482,7 @@ TEST_F(HelplineServiceTest, UnknownWrapUpCodesAreRefused) {
   auto counselor = OpenCounselor("c-1");
   auto visitor = OpenVisitor();
   auto [chat, token] = Join(*visitor);
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   counselor->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
   counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
                   R"(","categories":["made_up"],"age_band":"","outcome":"support_given","referral":false})");
@@ -544,7 +548,7 @@ TEST_F(HelplineServiceTest, MetricsCountFramesErrorsAndQueues) {
   auto visitor = OpenVisitor();
   auto [chat, token] = Join(*visitor);
   visitor->Frame(Data(chat, 0, 1, "OFFER"));
-  counselor->Text(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})");
+  Accept(*counselor, chat);
   counselor->Frame(Data(chat, 0, 1, "ACCEPT"));
   visitor->Text("not json");
   service_->Tick();

@@ -8,6 +8,7 @@
 // injected so the tests can play the server.
 
 import { fromHex, toHex } from '../e2e/bytes';
+import { isObject, str, type Json } from '../shared/json_fields';
 
 /** Codes from §11.5 and auth (server) plus the two this client adds. */
 export type ApiErrorCode =
@@ -111,8 +112,6 @@ export interface StatsQuery {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-type Json = Record<string, unknown>;
-
 const kKnownCodes: readonly ApiErrorCode[] = [
   'bad_request',
   'invalid_code',
@@ -128,17 +127,8 @@ function failure<T>(code: ApiErrorCode, status = 0, retryAfterSeconds = 0): ApiR
   return { ok: false, error: { code, status, retryAfterSeconds } };
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(record: Json, key: string): string | null {
-  const value = record[key];
-  return typeof value === 'string' ? value : null;
-}
-
 function hexBytes(record: Json, key: string, length?: number): Uint8Array | null {
-  const value = text(record, key);
+  const value = str(record, key);
   const bytes = value === null ? null : fromHex(value);
   if (bytes === null || bytes.length === 0 || (length !== undefined && bytes.length !== length)) return null;
   return bytes;
@@ -156,9 +146,9 @@ function count(value: unknown): number | null {
 /** Reads the fields every account answer has (login, /api/me). */
 export function readAccount(value: unknown): Account | null {
   if (!isObject(value)) return null;
-  const handle = text(value, 'handle');
-  const name = text(value, 'name');
-  const role = text(value, 'role');
+  const handle = str(value, 'handle');
+  const name = str(value, 'name');
+  const role = str(value, 'role');
   const languages = stringList(value['languages'] ?? []);
   const skills = stringList(value['skills'] ?? []);
   const maxChats = count(value['max_chats'] ?? 2);
@@ -169,8 +159,8 @@ export function readAccount(value: unknown): Account | null {
 
 function readStatsCount(value: unknown, periods: readonly string[]): StatsCount | null {
   if (!isObject(value)) return null;
-  const period = text(value, 'period');
-  const code = text(value, 'value');
+  const period = str(value, 'period');
+  const code = str(value, 'value');
   const raw = value['count'];
   const shown = raw === null ? null : count(raw);
   if (period === null || !periods.includes(period) || code === null || (raw !== null && shown === null)) return null;
@@ -179,7 +169,7 @@ function readStatsCount(value: unknown, periods: readonly string[]): StatsCount 
 
 function readStatsTable(value: unknown, periods: readonly string[]): StatsTable | null {
   if (!isObject(value) || !Array.isArray(value['rows'])) return null;
-  const dimension = text(value, 'dimension');
+  const dimension = str(value, 'dimension');
   if (dimension === null || !(kStatsDimensions as readonly string[]).includes(dimension)) return null;
   const rows = value['rows'].map((row: unknown) => readStatsCount(row, periods));
   if (rows.some((row) => row === null)) return null;
@@ -188,8 +178,8 @@ function readStatsTable(value: unknown, periods: readonly string[]): StatsTable 
 
 function readHistogram(value: unknown): StatsHistogram | null {
   if (!isObject(value)) return null;
-  const period = text(value, 'period');
-  const kind = text(value, 'kind');
+  const period = str(value, 'period');
+  const kind = str(value, 'kind');
   const bounds = value['bounds_seconds'];
   const counts = value['counts'];
   if (period === null || (kind !== 'wait' && kind !== 'handling') || !Array.isArray(bounds) || !Array.isArray(counts)) return null;
@@ -223,10 +213,10 @@ export class ConsoleApi {
     const answer = await this.post('/api/enrol/start', { handle, code });
     if (!answer.ok) return answer;
     const body = answer.value;
-    const displayName = text(body, 'display_name');
+    const displayName = str(body, 'display_name');
     const salt = hexBytes(body, 'salt', 16);
-    const totpUri = text(body, 'totp_uri');
-    const totpSecret = text(body, 'totp_secret');
+    const totpUri = str(body, 'totp_uri');
+    const totpSecret = str(body, 'totp_secret');
     if (displayName === null || salt === null || totpUri === null || totpSecret === null || !totpUri.startsWith('otpauth://')) {
       return failure('bad_response', 200);
     }
@@ -243,7 +233,7 @@ export class ConsoleApi {
       totp: enrolment.totp,
     });
     if (!answer.ok) return answer;
-    return text(answer.value, 'status') === 'enrolled' ? { ok: true, value: true } : failure('bad_response', 200);
+    return str(answer.value, 'status') === 'enrolled' ? { ok: true, value: true } : failure('bad_response', 200);
   }
 
   async loginSalt(handle: string): Promise<ApiResult<Uint8Array>> {
@@ -267,7 +257,7 @@ export class ConsoleApi {
   async ticket(): Promise<ApiResult<string>> {
     const answer = await this.post('/api/ticket', {});
     if (!answer.ok) return answer;
-    const ticket = text(answer.value, 'ticket');
+    const ticket = str(answer.value, 'ticket');
     return ticket !== null && /^[0-9a-f]{64}$/.test(ticket) ? { ok: true, value: ticket } : failure('bad_response', 200);
   }
 
@@ -340,7 +330,7 @@ export class ConsoleApi {
     let code: ApiErrorCode = 'unknown';
     try {
       const body: unknown = await response.json();
-      const named = isObject(body) ? text(body, 'error') : null;
+      const named = isObject(body) ? str(body, 'error') : null;
       if (named !== null && (kKnownCodes as readonly string[]).includes(named)) code = named as ApiErrorCode;
     } catch {
       // No JSON body: decided by the status below.

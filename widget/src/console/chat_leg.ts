@@ -25,6 +25,7 @@ import {
 } from '../e2e/index';
 import type { Clock } from '../shared/clock';
 import { LegDelivery, type BinarySink } from '../shared/delivery';
+import { receiveStreamFrame } from '../shared/stream_frame';
 
 export const kMaxTextBytes = 4000;
 
@@ -213,25 +214,8 @@ export class ChatLeg {
       this.delivery_.gap(this.handshake_ === null ? 1 : 2);
       return;
     }
-    const result = receiver.receive(seq, payload);
-    if (!result.ok) {
-      switch (result.error.code) {
-        case 'duplicate_frame':
-          this.delivery_.received(receiver.acknowledgedSeq, true);
-          return;
-        case 'frame_gap':
-          this.delivery_.gap(receiver.nextSeq);
-          return;
-        case 'bad_padding':
-        case 'bad_message':
-          this.fail(result.error.code);
-          return;
-        default:
-          return; // decrypt_failed, stream_finished: drop; the genuine frame can still arrive
-      }
-    }
-    this.delivery_.received(seq);
-    this.deliver(result.value.message);
+    const message = receiveStreamFrame(receiver, this.delivery_, seq, payload, (code) => this.fail(code));
+    if (message !== null) this.deliver(message);
   }
 
   private deliver(message: Message): void {

@@ -3,6 +3,8 @@
 // read is ignored by the caller. Nothing here reaches the E2E layer: the server routes, it never
 // decides what a counselor's browser trusts (colleague certificates are verified in transfer.ts).
 
+import { bool, count, isObject, str, type Json } from '../shared/json_fields';
+
 export type Lane = 'danger' | 'minor' | 'general';
 export type DutyState = 'off_duty' | 'available' | 'away';
 export type ChatState = 'active' | 'transferring' | 'ended';
@@ -131,27 +133,6 @@ export type ServerMessage =
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'rejected'; readonly code: string; readonly message: string; readonly chatId: string | null }
   | ({ readonly type: 'operator_snapshot' } & OperatorSnapshot);
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(record: Json, key: string): string | null {
-  const value = record[key];
-  return typeof value === 'string' ? value : null;
-}
-
-function count(record: Json, key: string): number | null {
-  const value = record[key];
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
-}
-
-function bool(record: Json, key: string): boolean | null {
-  const value = record[key];
-  return typeof value === 'boolean' ? value : null;
-}
 
 function isHex(value: string | null, bytes?: number): value is string {
   return value !== null && value.length % 2 === 0 && (bytes === undefined || value.length === bytes * 2) && /^[0-9a-f]*$/.test(value);

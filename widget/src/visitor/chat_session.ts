@@ -29,6 +29,7 @@ import {
 } from '../e2e/index';
 import type { Clock } from '../shared/clock';
 import { LegDelivery, type BinarySink } from '../shared/delivery';
+import { receiveStreamFrame } from '../shared/stream_frame';
 
 /** The largest text message (§7.2). */
 export const kMaxTextBytes = 4000;
@@ -256,29 +257,13 @@ export class ChatSession {
       if (leg.handshake !== null) leg.delivery.gap(1);
       return;
     }
-    const result = receiver.receive(seq, payload);
-    if (!result.ok) {
-      switch (result.error.code) {
-        case 'duplicate_frame':
-          leg.delivery.received(receiver.acknowledgedSeq, true);
-          return;
-        case 'frame_gap':
-          leg.delivery.gap(receiver.nextSeq);
-          return;
-        case 'bad_padding':
-        case 'bad_message':
-          this.fail(result.error.code);
-          return;
-        default:
-          return; // decrypt_failed, stream_finished: drop; the genuine frame can still arrive
-      }
-    }
-    leg.delivery.received(seq);
+    const message = receiveStreamFrame(receiver, leg.delivery, seq, payload, (code) => this.fail(code));
+    if (message === null) return;
     if (!leg.firstFrameSeen) {
       leg.firstFrameSeen = true;
       this.listener_.onFirstFrameDecrypted(leg.leg);
     }
-    this.deliver(leg, result.value.message);
+    this.deliver(leg, message);
   }
 
   private deliver(leg: Leg, message: Message): void {

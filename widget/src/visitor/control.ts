@@ -3,6 +3,8 @@
 // ignored by the caller (the server is trusted with routing, never with content: nothing here
 // can make the widget skip a verification step).
 
+import { count, isObject, str, type Json } from '../shared/json_fields';
+
 export type AgeBand = 'under13' | '13-17' | '18-25' | '26-40' | '41-60' | '61+';
 export const kAgeBands: readonly AgeBand[] = ['under13', '13-17', '18-25', '26-40', '41-60', '61+'];
 
@@ -48,22 +50,6 @@ export type ServerMessage =
   | { readonly type: 'peer'; readonly connected: boolean }
   | { readonly type: 'ended'; readonly reason: 'counselor_ended' | 'visitor_lost' | 'expired' | 'abandoned' }
   | { readonly type: 'error'; readonly code: string; readonly message: string };
-
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function str(record: Json, key: string): string | null {
-  const value = record[key];
-  return typeof value === 'string' ? value : null;
-}
-
-function count(record: Json, key: string): number | null {
-  const value = record[key];
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
-}
 
 function hex(record: Json, key: string, bytes: number): string | null {
   const value = str(record, key);
