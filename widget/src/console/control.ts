@@ -3,19 +3,14 @@
 // read is ignored by the caller. Nothing here reaches the E2E layer: the server routes, it never
 // decides what a counselor's browser trusts (colleague certificates are verified in transfer.ts).
 
-import { bool, count, isObject, str, type Json } from '../shared/json_fields';
+import { bool, count, isHex, isObject, str, type Json } from '../shared/json_fields';
+import { readOrg, type OrgInfo } from '../shared/org_info';
+
+export type { OrgInfo } from '../shared/org_info';
 
 export type Lane = 'danger' | 'minor' | 'general';
 export type DutyState = 'off_duty' | 'available' | 'away';
 export type ChatState = 'active' | 'transferring' | 'ended';
-
-export interface OrgInfo {
-  readonly name: string;
-  readonly rootKey: string;
-  readonly fingerprint: string;
-  readonly signingCertificates: readonly string[];
-  readonly revocationLists: readonly string[];
-}
 
 /** Nothing else exists about a waiting visitor (ARCHITECTURE §5). */
 export interface VisitorSummary {
@@ -134,10 +129,6 @@ export type ServerMessage =
   | { readonly type: 'rejected'; readonly code: string; readonly message: string; readonly chatId: string | null }
   | ({ readonly type: 'operator_snapshot' } & OperatorSnapshot);
 
-function isHex(value: string | null, bytes?: number): value is string {
-  return value !== null && value.length % 2 === 0 && (bytes === undefined || value.length === bytes * 2) && /^[0-9a-f]*$/.test(value);
-}
-
 function chatIdOf(record: Json): string | null {
   const value = str(record, 'chat_id');
   return isHex(value, 16) ? value : null;
@@ -148,29 +139,11 @@ function stringList(value: unknown): string[] | null {
   return value.every((item) => typeof item === 'string') ? (value as string[]) : null;
 }
 
-function hexList(value: unknown): string[] | null {
-  const list = stringList(value);
-  return list !== null && list.every((item) => isHex(item)) ? list : null;
-}
-
 function summary(record: Json): VisitorSummary | null {
   const lane = str(record, 'lane');
   const language = str(record, 'language');
   const ageBand = str(record, 'age_band');
   return lane === null || language === null || ageBand === null ? null : { lane, language, ageBand };
-}
-
-function readOrg(value: unknown): OrgInfo | null {
-  if (!isObject(value)) return null;
-  const name = str(value, 'name');
-  const rootKey = str(value, 'root_key');
-  const fingerprint = str(value, 'fingerprint');
-  const signingCertificates = hexList(value['signing_certificates']);
-  const revocationLists = hexList(value['revocation_lists'] ?? []);
-  if (name === null || !isHex(rootKey, 32) || !isHex(fingerprint, 16) || signingCertificates === null || revocationLists === null) {
-    return null;
-  }
-  return { name, rootKey, fingerprint, signingCertificates, revocationLists };
 }
 
 function readReadyChat(value: unknown): ReadyChat | null {

@@ -22,3 +22,14 @@ export function bool(record: Json, key: string): boolean | null {
   const value = record[key];
   return typeof value === 'boolean' ? value : null;
 }
+
+/** Lower-case hex of an even length, or of exactly `bytes` bytes. */
+export function isHex(value: string | null, bytes?: number): value is string {
+  return value !== null && value.length % 2 === 0 && (bytes === undefined || value.length === bytes * 2) && /^[0-9a-f]*$/.test(value);
+}
+
+/** An array of lower-case hex strings. */
+export function hexList(value: unknown): string[] | null {
+  if (!Array.isArray(value)) return null;
+  return value.every((item) => typeof item === 'string' && isHex(item)) ? (value as string[]) : null;
+}

@@ -3,7 +3,10 @@
 // ignored by the caller (the server is trusted with routing, never with content: nothing here
 // can make the widget skip a verification step).
 
-import { count, isObject, str, type Json } from '../shared/json_fields';
+import { count, isHex, isObject, str } from '../shared/json_fields';
+import { readOrg, type OrgInfo } from '../shared/org_info';
+
+export type { OrgInfo } from '../shared/org_info';
 
 export type AgeBand = 'under13' | '13-17' | '18-25' | '26-40' | '41-60' | '61+';
 export const kAgeBands: readonly AgeBand[] = ['under13', '13-17', '18-25', '26-40', '41-60', '61+'];
@@ -13,14 +16,6 @@ export interface Profile {
   readonly language: 'bg' | 'en' | '';
   readonly age_band: AgeBand | '';
   readonly in_danger: 'yes' | 'no' | '';
-}
-
-export interface OrgInfo {
-  readonly name: string;
-  readonly rootKey: string;
-  readonly fingerprint: string;
-  readonly signingCertificates: readonly string[];
-  readonly revocationLists: readonly string[];
 }
 
 export interface EmergencyNumber {
@@ -51,21 +46,6 @@ export type ServerMessage =
   | { readonly type: 'ended'; readonly reason: 'counselor_ended' | 'visitor_lost' | 'expired' | 'abandoned' }
   | { readonly type: 'error'; readonly code: string; readonly message: string };
 
-function hex(record: Json, key: string, bytes: number): string | null {
-  const value = str(record, key);
-  return value !== null && value.length === bytes * 2 && /^[0-9a-f]*$/.test(value) ? value : null;
-}
-
-function hexList(value: unknown): string[] | null {
-  if (!Array.isArray(value)) return null;
-  const out: string[] = [];
-  for (const item of value) {
-    if (typeof item !== 'string' || item.length % 2 !== 0 || !/^[0-9a-f]*$/.test(item)) return null;
-    out.push(item);
-  }
-  return out;
-}
-
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | null {
   return value !== null && (allowed as readonly string[]).includes(value) ? (value as T) : null;
 }
@@ -75,19 +55,6 @@ function counselorRef(value: unknown): CounselorRef | null {
   const handle = str(value, 'handle');
   const name = str(value, 'name');
   return handle !== null && name !== null ? { handle, name } : null;
-}
-
-function readOrg(value: unknown): OrgInfo | null {
-  if (!isObject(value)) return null;
-  const name = str(value, 'name');
-  const rootKey = hex(value, 'root_key', 32);
-  const fingerprint = hex(value, 'fingerprint', 16);
-  const signingCertificates = hexList(value['signing_certificates']);
-  const revocationLists = hexList(value['revocation_lists']);
-  if (name === null || rootKey === null || fingerprint === null || signingCertificates === null || revocationLists === null) {
-    return null;
-  }
-  return { name, rootKey, fingerprint, signingCertificates, revocationLists };
 }
 
 function readEmergencyNumbers(value: unknown): EmergencyNumber[] | null {
@@ -124,10 +91,10 @@ export function parseServerMessage(text: string): ServerMessage | null {
       return { type: 'welcome', protocol, org, emergencyNumbers, maxTextBytes: maxTextBytes ?? 4000 };
     }
     case 'joined': {
-      const chatId = hex(value, 'chat_id', 16);
-      const resumeToken = hex(value, 'resume_token', 32);
+      const chatId = str(value, 'chat_id');
+      const resumeToken = str(value, 'resume_token');
       const lane = str(value, 'lane');
-      if (chatId === null || resumeToken === null || lane === null) return null;
+      if (!isHex(chatId, 16) || !isHex(resumeToken, 32) || lane === null) return null;
       return { type: 'joined', chatId, resumeToken, lane };
     }
     case 'refused': {
