@@ -38,7 +38,7 @@ import { ownSigningCertificate, readTrust, verifyColleague, type OrgTrust, type 
 import { checkWrapUp, wrapUpCommand, type WrapUpDraft, type WrapUpProblem } from './wrap_up';
 
 /** Longer than the visitor's: a counselor's console should keep trying for a quarter of an hour. */
-export const kConsoleBackoff: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 20000, maxAttempts: 60, maxFirstAttempts: 5 };
+export const kConsoleBackoff: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 20000, maxAttempts: 60, maxFirstAttempts: 5, openTimeoutMs: 10000 };
 
 export type ChatPhase =
   /** Assigned; waiting for the visitor's offer and stream start. */

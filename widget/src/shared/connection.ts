@@ -9,6 +9,7 @@
 //                        ▲    │              │ close 1006/1012/1013
 //                        │    │ close        ▼
 //                        └─ waiting ◀────────┘       (attempts left; else closed 'gave_up')
+//   an attempt neither open nor closed after openTimeoutMs counts as a drop (1006)
 //   open/connecting ── close 1000 ──▶ closed 'ended'
 //   open/connecting ── other code ──▶ closed 'rejected'
 //   any ── stop() ──▶ closed 'stopped'
@@ -53,10 +54,16 @@ export interface BackoffPolicy {
   readonly maxAttempts: number;
   /** ...or, before it was ever open (Haven unreachable: show the offline screen sooner), these. */
   readonly maxFirstAttempts: number;
+  /**
+   * An attempt that has neither opened nor failed by then counts as failed. The browser's own
+   * limit is minutes (Chromium: 240 s) — minutes of "trying again" for someone who may have
+   * none, on a network that swallowed the handshake.
+   */
+  readonly openTimeoutMs: number;
 }
 
 /** About two minutes of retrying in all: within the server's resume window. */
-export const kDefaultBackoff: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 15000, maxAttempts: 12, maxFirstAttempts: 3 };
+export const kDefaultBackoff: BackoffPolicy = { initialDelayMs: 500, maxDelayMs: 15000, maxAttempts: 12, maxFirstAttempts: 3, openTimeoutMs: 10000 };
 
 /** Close codes after which the client reconnects and resumes (§12.2). */
 export const kReconnectCodes: readonly number[] = [1006, 1012, 1013];
@@ -149,8 +156,20 @@ export class Connection {
     }
     socket.binaryType = 'arraybuffer';
     this.socket_ = socket;
+    this.timer_ = this.clock_.setTimeout(() => {
+      this.timer_ = null;
+      if (this.socket_ !== socket || this.state_ !== 'connecting') return;
+      this.detach();
+      try {
+        socket.close();
+      } catch {
+        // never opened
+      }
+      this.dropped(1006);
+    }, this.policy_.openTimeoutMs);
     socket.onopen = () => {
       if (this.socket_ !== socket) return;
+      this.cancelTimer();
       const reconnected = this.everOpened_;
       this.everOpened_ = true;
       this.attempts_ = 0;
@@ -165,6 +184,7 @@ export class Connection {
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket_ !== socket) return;
+      this.cancelTimer();
       this.detach();
       this.closed(event.code);
     };

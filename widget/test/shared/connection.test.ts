@@ -97,6 +97,27 @@ test('consecutive failures back off exponentially; a successful open resets the 
   assert.equal(recorded.delays.at(-1), 500);
 });
 
+test('an attempt that neither opens nor fails within the open timeout counts as a drop', () => {
+  const { clock, factory, recorded, connection } = setup(() => 1);
+  connection.start();
+  factory.sockets[0]!.open();
+  factory.sockets[0]!.drop(1006);
+  clock.advance(500);
+  assert.equal(factory.sockets.length, 2);
+  // The handshake is swallowed: no open, no close.
+  clock.advance(kDefaultBackoff.openTimeoutMs - 1);
+  assert.deepEqual(recorded.events, ['open', 'retry 1']);
+  clock.advance(1);
+  assert.deepEqual(recorded.events, ['open', 'retry 1', 'retry 2']);
+  assert.notEqual(factory.sockets[1]!.closedWith, null, 'the stalled socket is closed');
+  factory.sockets[1]!.drop(1006);  // its late close event changes nothing
+  assert.deepEqual(recorded.events, ['open', 'retry 1', 'retry 2']);
+  clock.advance(1000);
+  factory.sockets[2]!.open();
+  clock.advance(kDefaultBackoff.openTimeoutMs * 2);
+  assert.deepEqual(recorded.events, ['open', 'retry 1', 'retry 2', 'reopen'], 'an open socket has no timeout');
+});
+
 test('gives up after twelve failed attempts once connected, after three before ever connecting', () => {
   {
     const { clock, factory, recorded, connection } = setup();
