@@ -33,7 +33,7 @@ describe('console: chats (real server)', { skip: kind !== 'real' && 'needs HAVEN
   let page: Page;
 
   before(async () => {
-    haven = await startHaven('http://localhost:9', { requireTotp: true, extraConfig: ['helpline.visitor_connections_per_minute = 1000'] });
+    haven = await startHaven('http://localhost:9', { requireTotp: true });
     browser = await launchChromium();
     const opened = await newConsolePage(browser);
     page = opened.page;

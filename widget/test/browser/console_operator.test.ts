@@ -72,7 +72,7 @@ describe('console: operator view (real server)', { skip: kind !== 'real' && 'nee
     haven = await startHaven('http://localhost:9', {
       requireTotp: true,
       keeper: false,
-      extraConfig: ['helpline.visitor_connections_per_minute = 1000', 'helpline.position_update_interval_ms = 1000'],
+      extraConfig: ['helpline.position_update_interval_ms = 1000'],
     });
     browser = await launchChromium();
     const real = await enrolAndLogIn(haven.server!, 's-watch', 'Наблюдател', { role: 'supervisor' });

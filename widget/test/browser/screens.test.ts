@@ -5,14 +5,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { PartnerSite, launchChromium, newContext, openWidget, screenshot, startChat } from '../support/browser';
+import { PartnerSite, launchChromium, newContext, openWidget, screenshot, startChat, waitUntilQueued } from '../support/browser';
 import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
 
 const kind = backendKind();
 const kViewports = { mobile: { width: 320, height: 640 }, desktop: { width: 1280, height: 800 } } as const;
 
-async function checkScreen(page: Page, frame: Frame, name: string): Promise<void> {
-  await frame.locator(`[data-screen="${name}"], .screen.${name}`).first().waitFor();
+async function checkScreen(page: Page, frame: Frame, name: string, timeoutMs = 30000): Promise<void> {
+  try {
+    await frame.locator(`[data-screen="${name}"], .screen.${name}`).first().waitFor({ timeout: timeoutMs });
+  } catch (error) {
+    const shown = await frame.locator('[data-screen]').first().getAttribute('data-screen').catch(() => null);
+    await screenshot(page, `FAILED-waiting-for-${name}`).catch(() => undefined);
+    throw new Error(`the ${name} screen did not come; the frame shows ${shown ?? 'nothing'} (screenshot FAILED-waiting-for-${name})`, { cause: error });
+  }
   await page.waitForTimeout(100);
   const overflow = await frame.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `${name}: the frame scrolls sideways by ${overflow} px`);
@@ -32,7 +38,9 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
 
   before(async () => {
     partner = await PartnerSite.start();
-    haven = await startHaven(partner.origin);
+    // A short resume window, so that a cut visitor's chat is given up quickly (the lost
+    // screen); a short queue, so that a few scripted visitors fill it (the busy screen).
+    haven = await startHaven(partner.origin, { resumeWindowSeconds: 5, extraConfig: ['helpline.max_queue_length = 3'] });
     partner.use(haven);
     browser = await launchChromium();
   });
@@ -88,24 +96,25 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
         await context.close();
       });
 
-      test(`${language} ${size}: offline and busy`, { skip: kind !== 'fake' && 'needs a way to make the server refuse' }, async () => {
+      test(`${language} ${size}: offline and busy`, async () => {
         for (const refusal of ['offline', 'busy'] as const) {
-          haven.setRefusal?.(refusal);
+          await haven.setRefusal(refusal);
           const { context, page, frame } = await open();
           await startChat(frame).catch(() => undefined);
           await checkScreen(page, frame, refusal);
           await screenshot(page, tag(`6-${refusal}`));
           await context.close();
         }
-        haven.setRefusal?.(null);
+        await haven.setRefusal(null);
       });
 
-      test(`${language} ${size}: connection lost`, { skip: kind !== 'fake' && 'needs a way to cut connections' }, async () => {
+      test(`${language} ${size}: connection lost`, async () => {
         const { context, page, frame } = await open();
         await startChat(frame);
-        await frame.locator('.status-line').first().waitFor();
-        haven.dropVisitors?.({ forget: true });
-        await checkScreen(page, frame, 'lost');
+        await waitUntilQueued(frame);
+        haven.dropVisitors({ forget: true });
+        // The widget comes back on its back-off schedule (up to 15 s for the fifth try).
+        await checkScreen(page, frame, 'lost', 60000);
         await screenshot(page, tag('7-lost'));
         await context.close();
       });

@@ -115,6 +115,14 @@ export async function startChat(frame: Frame, answers: { age?: string; danger?: 
   await frame.locator('.conversation').waitFor();
 }
 
+/**
+ * Waits until the server has put the visitor in the queue: the status shows a position and a
+ * wait (the "connecting" line comes first, before the socket is even open).
+ */
+export async function waitUntilQueued(frame: Frame): Promise<void> {
+  await frame.locator('.status-line').nth(1).filter({ hasText: /\S/ }).waitFor();
+}
+
 export async function screenshot(target: Page | Frame, name: string): Promise<string> {
   mkdirSync(kScreenshotDir, { recursive: true });
   const path = join(kScreenshotDir, `${name}.png`);

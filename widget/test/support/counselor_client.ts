@@ -46,6 +46,14 @@ export class CounselorClient {
     this.socket_.sendText(JSON.stringify(message));
   }
 
+  /** Changes duty state and waits for the server's `status` saying so. */
+  async setDuty(state: 'available' | 'away' | 'off'): Promise<void> {
+    const before = this.controls.length;
+    const expected = state === 'off' ? 'off_duty' : state;
+    this.send({ type: 'duty', state });
+    await this.waitFor(() => this.controls.slice(before).some((c) => c['type'] === 'status' && c['state'] === expected), `status ${expected}`);
+  }
+
   /** Goes on duty and takes the next chat from the queue; resolves with its chat id (hex). */
   async takeNextChat(timeoutMs = 10000): Promise<string> {
     this.send({ type: 'duty', state: 'available' });

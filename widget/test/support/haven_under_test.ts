@@ -1,12 +1,11 @@
-// The Haven the browser tests run against:
+// The Haven the browser tests run against: the real server, `haven serve --config FILE` of
+// HAVEN_BINARY with a temporary config, its port read from "haven listening on http://…:PORT/".
+// Everything reaches it through a CuttableLink (a TCP relay on another port, whose origin is the
+// one the browser sees), so a test can drop connections as a network does.
 //
-//   HAVEN_BINARY=/path/to/haven   the real server: `haven serve --config FILE` with a temporary
-//                                 config, its port read from "haven listening on http://…:PORT/"
-//   HAVEN_BROWSER_BACKEND=fake    the in-process FakeHaven (test/support/fake_haven.ts), for
-//                                 working on the widget before the server side exists
-//
-// With neither, the browser tests skip. The web directory is HAVEN_WEB_DIR (default
-// widget/dist/web, built by `node build.mjs web`).
+// Without HAVEN_BINARY the browser tests skip. The web directory is HAVEN_WEB_DIR (default
+// widget/dist/web, built by `node build.mjs web`). HAVEN_TEST_SERVER_LOG=FILE appends each
+// server's output to FILE when it stops, for reading after a failure.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,25 +16,32 @@ import { fileURLToPath } from 'node:url';
 import { fingerprint } from '../../src/e2e/fingerprint';
 import type { CounselorIdentity, Sodium } from '../../src/e2e/index';
 import { CounselorClient } from './counselor_client';
-import { FakeHaven } from './fake_haven';
+import { CuttableLink } from './cuttable_link';
 import { enrolAndLogIn, type RealServer } from './real_counselor';
-import { makeTestCounselor, makeTestOrg, nodeSodium, type TestOrg } from './test_org';
-
+import { makeTestCounselor, makeTestOrg, nodeSodium } from './test_org';
+import { VisitorBot } from './visitor_bot';
 
 export interface HavenUnderTest {
-  readonly kind: 'fake' | 'real';
   readonly origin: string;
   readonly fingerprint: string;
   readonly orgName: string;
   readonly webDir: string;
   /** A counselor on duty. `foreign`: its certificate comes from another organisation. */
   counselor(options?: { foreign?: boolean }): Promise<CounselorClient>;
-  /** Fake only: what `join` is answered with. */
-  setRefusal?(refusal: 'busy' | 'offline' | null): void;
-  /** Fake only: cut the visitors' connections; `forget` also drops the chats (resume fails). */
-  dropVisitors?(options?: { forget?: boolean }): void;
-  /** Real only: the server's files, for `haven` commands (invite, certify) the console tests run. */
-  readonly server?: RealServer;
+  /**
+   * Makes the server refuse the next visitor for real: 'offline' takes the keeping counselor
+   * off duty (and waits until nobody is on duty), 'busy' fills the queue with scripted
+   * visitors up to helpline.max_queue_length; null undoes either.
+   */
+  setRefusal(refusal: 'busy' | 'offline' | null): Promise<void>;
+  /**
+   * Cuts the visitors' connections and refuses new ones for a moment, so the widget sees a
+   * drop and reconnects. `forget`: refuses them past the visitor resume window, so the server
+   * gives the chat up and the resume fails.
+   */
+  dropVisitors(options?: { forget?: boolean }): void;
+  /** The server's files, for `haven` commands (invite, certify) the console tests run. */
+  readonly server: RealServer;
   stop(): Promise<void>;
 }
 
@@ -48,12 +54,12 @@ export interface StartOptions {
   readonly keeper?: boolean;
   /** [helpline] offer_chats: offers with a countdown instead of "take next" only. */
   readonly offerChats?: boolean;
+  /** [helpline] visitor_ and counselor_resume_window_seconds (default the server's, 120). */
+  readonly resumeWindowSeconds?: number;
 }
 
-export function backendKind(): 'fake' | 'real' | null {
-  if (process.env['HAVEN_BINARY']) return 'real';
-  if (process.env['HAVEN_BROWSER_BACKEND'] === 'fake') return 'fake';
-  return null;
+export function backendKind(): 'real' | null {
+  return process.env['HAVEN_BINARY'] ? 'real' : null;
 }
 
 export function webDir(): string {
@@ -64,40 +70,9 @@ export function webDir(): string {
 
 /** Starts Haven with `partnerOrigin` on the frame's frame-ancestors allow-list. */
 export async function startHaven(partnerOrigin: string, options: StartOptions = {}): Promise<HavenUnderTest> {
-  const kind = backendKind();
-  if (kind === 'real') return startReal(process.env['HAVEN_BINARY']!, partnerOrigin, options);
-  if (kind === 'fake') return startFake(partnerOrigin);
-  throw new Error('set HAVEN_BINARY (or HAVEN_BROWSER_BACKEND=fake) to run the browser tests');
-}
-
-async function startFake(partnerOrigin: string): Promise<HavenUnderTest> {
-  const sodium = await nodeSodium();
-  const org = makeTestOrg(sodium, 'Фондация Убежище');
-  const foreignOrg = makeTestOrg(sodium, 'Друга организация');
-  const dir = webDir();
-  const fake = await FakeHaven.start({ webDir: dir, org, partnerOrigins: ["'self'", partnerOrigin] });
-  let counter = 0;
-  return {
-    kind: 'fake',
-    origin: fake.origin,
-    fingerprint: org.fingerprint,
-    orgName: org.name,
-    webDir: dir,
-    async counselor(options = {}) {
-      counter += 1;
-      const of: TestOrg = options.foreign ? foreignOrg : org;
-      const who = makeTestCounselor(sodium, of, `c-${counter}`, counter === 1 ? 'Мария' : `Консултант ${counter}`);
-      return CounselorClient.connect({ origin: fake.origin, ticket: fake.issueTicket(who.handle, who.name), identity: who.identity, sodium });
-    },
-    setRefusal(refusal) {
-      fake.refusal = refusal;
-    },
-    dropVisitors(options = {}) {
-      fake.dropVisitors(1012);
-      if (options.forget) fake.forgetChats();
-    },
-    stop: () => fake.stop(),
-  };
+  const binary = process.env['HAVEN_BINARY'];
+  if (!binary) throw new Error('set HAVEN_BINARY to run the browser tests');
+  return startReal(binary, partnerOrigin, options);
 }
 
 function freePort(): Promise<number> {
@@ -123,7 +98,8 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
   const sodium: Sodium = await nodeSodium();
   const dir = mkdtempSync(join(tmpdir(), 'haven-browser-'));
   const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
+  const link = await CuttableLink.start(port);
+  const origin = `http://127.0.0.1:${link.port}`;
   const web = webDir();
   const orgDir = join(dir, 'org');
   const orgName = 'Фондация Убежище';
@@ -137,6 +113,7 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
   run(['org', 'signing-key', '--dir', orgDir, '--name', orgName, '--root-passphrase-file', join(dir, 'root.pass'), '--passphrase-file', join(dir, 'signing.pass')]);
   const rootPublicKey = new Uint8Array(readFileSync(join(orgDir, 'org-root.key')).subarray(8, 40));
   const orgFingerprint = fingerprint(sodium, rootPublicKey);
+  const resumeWindow = options.resumeWindowSeconds;
   writeFileSync(
     join(dir, 'haven.toml'),
     [
@@ -161,6 +138,9 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       // Tests hand chats out with "take next", so nobody is offered one behind their back.
       '[helpline]',
       `offer_chats = ${options.offerChats === true}`,
+      // Every visitor, scripted or in Chromium, comes from 127.0.0.1: one network for the limit.
+      'visitor_connections_per_minute = 100000',
+      ...(resumeWindow === undefined ? [] : [`visitor_resume_window_seconds = ${resumeWindow}`, `counselor_resume_window_seconds = ${resumeWindow}`]),
       ...helplineExtra(options.extraConfig ?? []),
       ...otherExtra(options.extraConfig ?? []),
       process.env['HAVEN_TEST_CONFIG_EXTRA'] ?? '',
@@ -175,6 +155,7 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
   while (!/listening on http:\/\/[^:]+:\d+\//.test(output)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      await link.stop();
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`haven serve did not start:\n${output}`);
     }
@@ -187,11 +168,12 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
   if (options.keeper !== false) {
     const onDuty = await enrolAndLogIn(server, 'c-on-duty', 'Дежурен');
     keeper = await CounselorClient.connect({ origin, ticket: onDuty.ticket, identity: onDuty.identity, sodium });
-    keeper.send({ type: 'duty', state: 'available' });
+    await keeper.setDuty('available');
   }
+  const fillers: VisitorBot[] = [];
+  let keeperOff = false;
   let counter = 0;
   return {
-    kind: 'real',
     origin,
     fingerprint: orgFingerprint,
     orgName,
@@ -208,14 +190,61 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
         : real.identity;
       return CounselorClient.connect({ origin, ticket: real.ticket, identity, sodium });
     },
+    async setRefusal(refusal) {
+      // Undo the refusal before, if any.
+      for (const bot of fillers.splice(0)) bot.leave();
+      if (keeperOff) {
+        await keeper?.setDuty('available');
+        keeperOff = false;
+      }
+      if (refusal === null) return;
+      if (refusal === 'offline') {
+        await keeper?.setDuty('off');
+        keeperOff = true;
+        // Counselors closed by earlier tests stay on duty for their resume window.
+        await refusedAs(origin, orgFingerprint, 'offline', 5 + (resumeWindow ?? 120) * 1.5);
+        return;
+      }
+      // Busy: scripted visitors join until the server turns one away; the queue is then full.
+      for (let i = 0; i < 1000; i++) {
+        const bot = await VisitorBot.open(origin, orgFingerprint);
+        if (bot.outcome === null) {
+          fillers.push(bot);
+          continue;
+        }
+        if (bot.outcome !== 'busy') throw new Error(`a visitor filling the queue was answered ${bot.outcome}`);
+        return;
+      }
+      throw new Error('the queue did not fill up after 1000 visitors: set helpline.max_queue_length for this test');
+    },
+    dropVisitors(options = {}) {
+      const pastResume = ((resumeWindow ?? 120) + 2) * 1000;
+      link.cut('GET /ws/visitor', options.forget ? pastResume : 1500);
+    },
     async stop() {
+      const logFile = process.env['HAVEN_TEST_SERVER_LOG'];
+      if (logFile) writeFileSync(logFile, output, { flag: 'a' });
+      for (const bot of fillers.splice(0)) bot.leave();
       keeper?.close();
       child.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));
       if (child.exitCode === null) child.kill('SIGKILL');
+      await link.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until a visitor trying to join is answered `outcome` (probes that get in leave at once). */
+async function refusedAs(origin: string, orgFingerprint: string, outcome: 'offline', timeoutSeconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const probe = await VisitorBot.open(origin, orgFingerprint);
+    if (probe.outcome === outcome) return;
+    probe.leave();
+    if (Date.now() > deadline) throw new Error(`visitors were not answered ${outcome} within ${timeoutSeconds} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 // Extra config lines name their section as "section.key = value"; they are placed under it.

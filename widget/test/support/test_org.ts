@@ -2,7 +2,6 @@
 // identities, valid around the real current time (the browser checks them with its own clock).
 
 import sodiumWrappers from 'libsodium-wrappers';
-import { toHex } from '../../src/e2e/bytes';
 import { issueCertificate, kRoleCounselor, kRoleSigning } from '../../src/e2e/certificate';
 import { fingerprint } from '../../src/e2e/fingerprint';
 import type { CounselorIdentity, Sodium } from '../../src/e2e/index';
@@ -75,16 +74,5 @@ export function makeTestCounselor(sodium: Sodium, org: TestOrg, handle: string, 
     handle,
     name,
     identity: { signingCertificate: org.signingCertificate, counselorCertificate: certificate, identitySecretKey: keys.privateKey },
-  };
-}
-
-/** The §11.1 `org` object for `org`. */
-export function orgMessage(org: TestOrg): Record<string, unknown> {
-  return {
-    name: org.name,
-    root_key: toHex(org.rootPublicKey),
-    fingerprint: org.fingerprint,
-    signing_certificates: [toHex(org.signingCertificate)],
-    revocation_lists: [],
   };
 }

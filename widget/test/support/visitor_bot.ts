@@ -70,6 +70,13 @@ export class VisitorBot {
 
   /** Opens /ws/visitor, checks the org fingerprint, joins the queue with `profile`. */
   static async start(origin: string, fingerprint: string, profile: Partial<Profile> = {}): Promise<VisitorBot> {
+    const bot = await VisitorBot.open(origin, fingerprint, profile);
+    if (bot.outcome !== null) throw new Error(`visitor could not join: ${bot.outcome}`);
+    return bot;
+  }
+
+  /** As start, but a visitor the server turns away (busy, offline) is returned with its `outcome`. */
+  static async open(origin: string, fingerprint: string, profile: Partial<Profile> = {}): Promise<VisitorBot> {
     const bot = new VisitorBot();
     const sodium = await nodeSodium();
     const url = `${origin.replace(/^http/, 'ws')}/ws/visitor`;
@@ -105,7 +112,6 @@ export class VisitorBot {
     );
     bot.client_.start();
     await bot.waitFor(() => bot.joined.value || bot.outcome !== null, 'joined');
-    if (bot.outcome !== null) throw new Error(`visitor could not join: ${bot.outcome}`);
     return bot;
   }
 

@@ -1,13 +1,11 @@
 // A small RFC 6455 WebSocket for the browser tests' node side: the scripted counselor client
-// (which must send an Origin header) and the in-process fake Haven. Text and binary messages,
+// (which must send an Origin header) and the scripted visitors. Text and binary messages,
 // ping/pong, close codes; no extensions, no fragmentation on send.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
-
-const kGuid = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 export type WireMessage = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'binary'; readonly bytes: Uint8Array };
 
@@ -145,14 +143,6 @@ export class WireSocket extends EventEmitter {
       this.fragmentOpcode_ === 0x1 ? { kind: 'text', text: whole.toString('utf8') } : { kind: 'binary', bytes: new Uint8Array(whole) };
     this.emit('message', message);
   }
-}
-
-/** Completes the server side of an upgrade request. */
-export function acceptUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): WireSocket {
-  const key = request.headers['sec-websocket-key'] ?? '';
-  const accept = createHash('sha1').update(`${key}${kGuid}`).digest('base64');
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-  return new WireSocket(socket, false, head);
 }
 
 /** Opens a client connection to `url` (ws://) sending `origin`. */
