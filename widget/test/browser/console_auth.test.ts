@@ -1,7 +1,7 @@
 // The duty console's doors, in Chromium against the real server: enrolment through the console
 // (passphrase, TOTP set-up with the QR code drawn locally, identity key made in the browser),
 // certification, login with passphrase + TOTP, wrong passphrase, wrong code, lockout, logout
-// with Clear-Site-Data, and that a counselor (not a supervisor) gets no operator view or
+// with Clear-Site-Data, the idle timeout, and that a counselor (not a supervisor) gets no operator view or
 // statistics. Screenshots of each screen in both languages.
 
 import assert from 'node:assert/strict';
@@ -95,6 +95,35 @@ describe('console: enrolment and login (real server)', { skip: kind !== 'real' &
     await page.locator('.form-status.error', { hasText: /Too many failed attempts\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
     await shot(page, 'console-login-locked-en');
     assert.equal(await page.locator('.connection-online').count(), 0);
+    await context.close();
+  });
+
+  test('an idle console warns a minute before, then logs out by itself and ends the session', async () => {
+    const { context, page } = await newConsolePage(browser);
+    // The page's own clock, moved forward by the test: the console's 15 minutes pass at once.
+    await page.clock.install();
+    const vera = await enrolThroughConsole(page, haven, 'c-vera', 'Вера');
+    await logIn(page, haven, vera);
+    await page.locator('.who', { hasText: 'Вера' }).waitFor();
+
+    await page.clock.fastForward('14:02');
+    const warning = page.locator('dialog.modal.idle');
+    await warning.waitFor();
+    await warning.locator('h2', { hasText: 'Още ли сте тук?' }).waitFor();
+    await shot(page, 'console-idle-warning-bg');
+    // "Stay", from the keyboard: any key or click counts as the counselor being there.
+    await warning.locator('button', { hasText: 'Оставам' }).focus();
+    await page.keyboard.press('Enter');
+    await warning.waitFor({ state: 'detached' });
+
+    // Staying restarts the 15 minutes; this time nobody answers.
+    await page.clock.fastForward('14:02');
+    await warning.waitFor();
+    await page.clock.fastForward('01:00');
+    await page.locator('#login-form').waitFor();
+    await page.locator('.notice', { hasText: 'Излязохте автоматично след период без активност.' }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/me')).status);
+    assert.equal(me, 401, 'the server session ended with the page');
     await context.close();
   });
 
