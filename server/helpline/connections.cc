@@ -16,17 +16,50 @@ Connection::Connection(HelplineService& service, net::WebSocketPeer& peer, core:
 
 void Connection::SendText(std::string text) {
   if (closing_) return;
-  peer_.Send({std::make_shared<const std::string>(std::move(text)), false});
+  service_.HoldIfUnsynced(*this);
+  net::OutboundMessage message{std::make_shared<const std::string>(std::move(text)), false};
+  if (holding_) {
+    held_.push_back(std::move(message));
+    return;
+  }
+  peer_.Send(std::move(message));
 }
 
 void Connection::SendFrame(const std::shared_ptr<const std::string>& frame) {
   if (closing_) return;
+  service_.HoldIfUnsynced(*this);
+  if (holding_) {
+    held_.push_back({frame, true});
+    return;
+  }
   peer_.Send({frame, true});
+}
+
+void Connection::Release(std::optional<std::string> first) {
+  holding_ = false;
+  std::vector<net::OutboundMessage> held = std::move(held_);
+  held_.clear();
+  if (first && !closing_) peer_.Send({std::make_shared<const std::string>(std::move(*first)), false});
+  for (auto& message : held) peer_.Send(std::move(message));
+  if (held_close_) {
+    auto [code, reason] = std::move(*held_close_);
+    held_close_.reset();
+    peer_.Close(code, reason);
+  }
+}
+
+void Connection::Discard() {
+  held_.clear();
+  Release();
 }
 
 void Connection::Close(std::uint16_t code, std::string_view reason) {
   if (closing_) return;
   closing_ = true;
+  if (holding_) {  // after what it was told, in order
+    held_close_.emplace(code, std::string(reason));
+    return;
+  }
   peer_.Close(code, reason);
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/core/ids.h"
 #include "server/core/profile.h"
@@ -27,6 +28,13 @@ class Connection {
 
   void SendText(std::string text);
   void SendFrame(const std::shared_ptr<const std::string>& frame);
+  // From Hold() on, what is sent waits, in order; Release(first) sends `first`, then it. A
+  // visitor hears nothing of its chat before `joined`, which waits for the chat's synced write.
+  void Hold() { holding_ = true; }
+  bool holding() const { return holding_; }
+  void Release(std::optional<std::string> first = std::nullopt);
+  // Drops what is held (a close asked for meanwhile still happens).
+  void Discard();
   void Close(std::uint16_t code, std::string_view reason);
   // Answers a bad message; after too many the connection is closed with 4000.
   void ProtocolError(ControlError error);
@@ -47,6 +55,9 @@ class Connection {
   TokenBucket frames_;
   int protocol_errors_ = 0;
   bool closing_ = false;
+  bool holding_ = false;
+  std::vector<net::OutboundMessage> held_;
+  std::optional<std::pair<std::uint16_t, std::string>> held_close_;  // a Close() while holding
   std::shared_ptr<void> alive_ = std::make_shared<int>(0);
 };
 

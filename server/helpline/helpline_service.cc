@@ -117,9 +117,43 @@ void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinReque
   ChatRoute& route = routes_.try_emplace(chat, ChatRoute{chat, Verifier(token), &connection, {}, 0, ChatRelay(options_.relay)})
                          .first->second;
   connection.route = &route;
-  connection.SendText(JoinedMessage(chat, token, core_.FindChat(chat)->lane));
+  std::string joined = JoinedMessage(chat, token, core_.FindChat(chat)->lane);
   sodium_memzero(token.data(), token.size());
-  Apply(effects);
+  // `joined` hands out the resume token, so it waits until the chat's record is synced: a
+  // server killed after it restores the chat and the token works. Whatever the chat sends the
+  // visitor meanwhile (its place in the queue, an assignment) follows `joined`.
+  connection.Hold();
+  joining_[chat] = true;
+  Apply(effects);  // queues the record's write
+  AfterQueuedWrites([this, alive = connection.liveness(), &connection, chat, joined = std::move(joined)]() mutable {
+    if (alive.expired()) {
+      joining_.erase(chat);
+      return;
+    }
+    AnswerJoin(connection, chat, std::move(joined));
+  });
+}
+
+void HelplineService::AnswerJoin(VisitorConnection& connection, const core::ChatId& chat, std::string joined) {
+  auto joining = joining_.find(chat);
+  bool saved = joining == joining_.end() || joining->second;
+  if (joining != joining_.end()) joining_.erase(joining);
+  if (saved) {
+    connection.Release(std::move(joined));
+    return;
+  }
+  // Not on disk (a full or failing disk): the visitor is not kept waiting for a chat a restart
+  // would lose; it hears busy, with the numbers, like any refusal.
+  sodium_memzero(joined.data(), joined.size());
+  connection.Discard();
+  connection.SendText(RefusedMessage("busy"));
+  connection.Close(net::kCloseNormal, "refused");
+  if (ChatRoute* route = connection.route; route && route->chat == chat) {
+    route->visitor = nullptr;  // it has its answer; the chat leaves the queue without a word to it
+    connection.route = nullptr;
+    Run(core::LeaveChat{chat});
+    EndRoute(chat);
+  }
 }
 
 void HelplineService::VisitorResume(VisitorConnection& connection, const ResumeRequest& request) {
@@ -476,7 +510,32 @@ void HelplineService::BroadcastQueueOverview() {
 // --- effects ---
 
 void HelplineService::Apply(const core::Effects& effects) {
+  // A chat's new state (queued, assigned, transferred, ended) is told to the people in it only
+  // once its record is synced: a server killed after they heard it restores what they heard.
+  // Relay frames to those connections wait behind it, in order; everyone else is not held.
+  bool persists = std::ranges::any_of(effects, [](const core::Effect& effect) {
+    return std::holds_alternative<core::Persist>(effect);
+  });
+  if (!persists || persisting_ || !environment_.stores) {
+    for (const auto& effect : effects) Apply(effect);
+    return;
+  }
+  persisting_ = true;
   for (const auto& effect : effects) Apply(effect);
+  persisting_ = false;
+  if (held_until_synced_.empty()) return;
+  AfterQueuedWrites([held = std::move(held_until_synced_)] {
+    for (const auto& [connection, alive] : held) {
+      if (!alive.expired()) connection->Release();
+    }
+  });
+  held_until_synced_.clear();
+}
+
+void HelplineService::HoldIfUnsynced(Connection& connection) {
+  if (!persisting_ || connection.holding()) return;
+  connection.Hold();
+  held_until_synced_.emplace_back(&connection, connection.liveness());
 }
 
 void HelplineService::Apply(const core::Effect& effect) {
@@ -627,18 +686,31 @@ void HelplineService::Persist(const core::ConversationRecord& record) {
   crypto::Digest verifier{};
   if (auto route = routes_.find(record.chat); route != routes_.end()) verifier = route->second.resume_verifier;
   storage::ConversationRecord stored = ToStoredConversation(record, verifier);
-  environment_.run_blocking([stores = environment_.stores, metrics = environment_.metrics, stored = std::move(stored)] {
+  environment_.run_blocking([this, stored = std::move(stored), chat = record.chat] {
     auto started = std::chrono::steady_clock::now();
-    auto written = stores->conversations().Put(stored);
-    if (metrics) {
-      metrics->storage_write_seconds.Observe(
+    auto written = environment_.stores->conversations().Put(stored);
+    if (environment_.metrics) {
+      environment_.metrics->storage_write_seconds.Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     }
     if (!written) {
       log::Error("helpline.persist_failed", {{"error", storage::CodeName(written.error().code)}});
-      if (metrics) ++metrics->storage_failures;
+      if (environment_.metrics) ++environment_.metrics->storage_failures;
+      // Posted before any AfterQueuedWrites continuation queued behind this write.
+      environment_.run_on_loop([this, chat] {
+        if (auto joining = joining_.find(chat); joining != joining_.end()) joining->second = false;
+      });
     }
   });
+}
+
+void HelplineService::AfterQueuedWrites(std::function<void()> then) {
+  if (!environment_.stores) {
+    then();
+    return;
+  }
+  // run_blocking keeps submission order, so this job runs after every write queued before it.
+  environment_.run_blocking([this, then = std::move(then)]() mutable { environment_.run_on_loop(std::move(then)); });
 }
 
 void HelplineService::Count(const core::RecordStatistics& statistics) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -61,6 +62,9 @@ class HelplineService {
   // Counts an error sent to a client in /metrics (by its protocol code).
   void Counted(std::string_view code) { CountError(code); }
   core::Instant now() const { return environment_.now(); }
+  // Called by a connection about to send: while effects that change a chat's stored record are
+  // applied, what they tell clients waits until that record is synced (Apply).
+  void HoldIfUnsynced(Connection& connection);
 
   // --- from connections ---
   void VisitorJoin(VisitorConnection& connection, const JoinRequest& request);
@@ -85,6 +89,9 @@ class HelplineService {
   void SubmitWrapUp(CounselorConnection& connection, const WrapUpRequest& request);
   void SendColleagues(CounselorConnection& connection);
   void Persist(const core::ConversationRecord& record);
+  // Runs `then` on the loop once every storage write queued so far has finished.
+  void AfterQueuedWrites(std::function<void()> then);
+  void AnswerJoin(VisitorConnection& connection, const core::ChatId& chat, std::string joined);
   void Count(const core::RecordStatistics& statistics);
   void Audit(const std::string& actor, std::string_view action);
   void BroadcastQueueOverview();
@@ -97,6 +104,11 @@ class HelplineService {
   core::Helpline core_;
   std::string welcome_;
   std::unordered_map<core::ChatId, ChatRoute, core::ChatIdHash> routes_;
+  // Chats whose `joined` waits for their record's synced write; false once a write failed.
+  std::unordered_map<core::ChatId, bool, core::ChatIdHash> joining_;
+  // While Apply handles effects with a Persist: the connections told something meanwhile.
+  bool persisting_ = false;
+  std::vector<std::pair<Connection*, std::weak_ptr<void>>> held_until_synced_;
   std::unordered_map<std::string, CounselorConnection*> counselors_;
   std::set<Connection*> unidentified_;  // waiting for join/resume/auth, for the hello timeout
   KeyedRateLimiter visitor_joins_;

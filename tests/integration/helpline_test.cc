@@ -106,7 +106,8 @@ TEST(Helpline, ServerKilledMidChatLosesAndRepeatsNothing) {
   ASSERT_TRUE(chat.counselor->Reconnect());
   ASSERT_TRUE(PumpUntil([&] {
     return chat.visitor->heard().size() >= from_counselor.size() && chat.counselor->heard[id].size() >= from_visitor.size();
-  }, {chat.visitor.get(), chat.counselor.get()}));
+  }, {chat.visitor.get(), chat.counselor.get()}))
+      << "the visitor heard " << chat.visitor->heard().size() << ", the counselor " << chat.counselor->heard[id].size();
   PumpUntil([] { return false; }, {chat.visitor.get(), chat.counselor.get()}, milliseconds(500));
   EXPECT_EQ(chat.visitor->heard(), from_counselor);
   EXPECT_EQ(chat.counselor->heard[id], from_visitor);

@@ -66,18 +66,24 @@ struct Client {
     for (; read_texts < peer.texts.size(); ++read_texts) out.push_back(json::parse(peer.texts[read_texts]).as_object());
     return out;
   }
-  // The first unread message of `type` (skipping others); fails the test if there is none.
+  // The first unread message of `type` (skipping others); fails the test if there is none,
+  // after letting pending storage jobs finish (what a chat's new state tells its people waits
+  // for the state's synced write).
   json::object Next(std::string_view type) {
-    for (; read_texts < peer.texts.size(); ++read_texts) {
-      auto object = json::parse(peer.texts[read_texts]).as_object();
-      if (object.at("type").as_string() == type) {
-        ++read_texts;
-        return object;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      for (; read_texts < peer.texts.size(); ++read_texts) {
+        auto object = json::parse(peer.texts[read_texts]).as_object();
+        if (object.at("type").as_string() == type) {
+          ++read_texts;
+          return object;
+        }
       }
+      if (settle) settle();
     }
     ADD_FAILURE() << "no message of type " << type;
     return {};
   }
+  std::function<void()> settle;  // runs the fixture's pending jobs
 };
 
 std::string Str(const json::object& object, std::string_view key) { return std::string(object.at(key).as_string()); }
@@ -140,6 +146,7 @@ class HelplineServiceTest : public ::testing::Test {
 
   std::unique_ptr<Client> OpenVisitor(std::uint8_t network = 1) {
     auto client = std::make_unique<Client>();
+    client->settle = [this] { Drain(); };
     FakeRequest request;
     request.key.fill(network);
     client->handler = visitor_endpoint_.open(client->peer, request);
@@ -165,6 +172,7 @@ class HelplineServiceTest : public ::testing::Test {
     ticket.fill(static_cast<std::uint8_t>(handle.back()));
     EXPECT_TRUE(stores_.sessions().PutTicket(ticket, handle));
     auto client = std::make_unique<Client>();
+    client->settle = [this] { Drain(); };
     client->handler = counselor_endpoint_.open(client->peer, FakeRequest{});
     client->Text(R"({"type":"auth","ticket":")" + crypto::ToHex(ticket) + R"("})");
     Drain();
@@ -177,6 +185,7 @@ class HelplineServiceTest : public ::testing::Test {
   std::pair<std::string, std::string> Join(Client& visitor, const std::string& profile =
                                                                   R"({"language":"bg","age_band":"","in_danger":""})") {
     visitor.Text(R"({"type":"join","profile":)" + profile + "}");
+    Drain();  // `joined` waits for the chat's record to be written
     auto joined = visitor.Next("joined");
     return {Str(joined, "chat_id"), Str(joined, "resume_token")};
   }
@@ -271,16 +280,72 @@ TEST_F(HelplineServiceTest, FullChatRelaysFramesBothWaysAndCountsTheWrapUp) {
                                                       {"outcome", "support_given"}}));
 }
 
+// The resume token is handed out only once the chat can outlive the process: a server killed
+// between `joined` and the write restored nothing, and the visitor's resume found no chat.
+TEST_F(HelplineServiceTest, JoinedWaitsUntilTheChatsRecordIsWritten) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  visitor->Text(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
+  for (const auto& text : visitor->peer.texts) EXPECT_EQ(text.find("\"joined\""), std::string::npos) << text;
+  Drain();
+  auto joined = visitor->Next("joined");
+  auto stored = stores_.conversations().Get(ChatOf(Str(joined, "chat_id")).bytes);
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->has_value());
+  // What the chat said meanwhile comes after `joined`, in order.
+  EXPECT_EQ(visitor->Next("queue").at("position").as_int64(), 1);
+}
+
+// Likewise an assignment: whoever heard `assigned` finds the chat theirs after a crash.
+TEST_F(HelplineServiceTest, AssignedWaitsUntilTheAssignmentIsWritten) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  Drain();
+  const std::size_t counselor_seen = counselor->peer.texts.size(), visitor_seen = visitor->peer.texts.size();
+  counselor->handler->OnMessage(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})", false);
+  for (std::size_t i = counselor_seen; i < counselor->peer.texts.size(); ++i) {
+    EXPECT_EQ(counselor->peer.texts[i].find("\"assigned\""), std::string::npos);
+  }
+  for (std::size_t i = visitor_seen; i < visitor->peer.texts.size(); ++i) {
+    EXPECT_EQ(visitor->peer.texts[i].find("\"assigned\""), std::string::npos);
+  }
+  Drain();
+  auto stored = stores_.conversations().Get(ChatOf(chat).bytes);
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(Str(counselor->Next("assigned"), "chat_id"), chat);
+  visitor->Next("assigned");
+}
+
+TEST_F(HelplineServiceTest, AJoinThatCannotBeWrittenIsAnsweredBusy) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  store_.full = true;
+  visitor->Text(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
+  Drain();
+  EXPECT_EQ(Str(visitor->Next("refused"), "reason"), "busy");
+  EXPECT_EQ(visitor->peer.close_code, 1000);
+  for (const auto& text : visitor->peer.texts) EXPECT_EQ(text.find("resume_token"), std::string::npos) << text;
+  store_.full = false;
+  counselor->Text(R"({"type":"take_next"})");
+  Drain();
+  counselor->Next("nothing_to_take");  // the chat is not left waiting in the queue
+}
+
 // A failed write is never acknowledged as saved, and operators see it in /metrics.
 TEST_F(HelplineServiceTest, AFullDiskIsCountedAndTheWrapUpIsNotAcknowledged) {
   AddCounselor("c-1");
   auto counselor = OpenCounselor("c-1");
   auto visitor = OpenVisitor();
-  store_.full = true;
   auto [chat, token] = Join(*visitor);
-  Drain();
-  EXPECT_GE(metrics_.storage_failures.load(), 1u);  // the conversation record
+  store_.full = true;
   Accept(*counselor, chat);
+  Drain();
+  EXPECT_GE(metrics_.storage_failures.load(), 1u);  // the conversation record, now active
   counselor->Text(R"({"type":"end","chat_id":")" + chat + R"("})");
   counselor->Text(R"({"type":"wrap_up","chat_id":")" + chat +
                   R"(","categories":["physical_violence"],"age_band":"26-40","outcome":"support_given","referral":false})");
@@ -360,6 +425,7 @@ TEST_F(HelplineServiceTest, LeaveEndsTheChatAndForgetsItsFrames) {
   auto [chat, token] = Join(*visitor);
   visitor->Frame(Data(chat, 0, 1, "OFFER"));
   visitor->Text(R"({"type":"leave"})");
+  Drain();  // the close follows what the chat's end told it, after the write
   EXPECT_EQ(visitor->peer.close_code, 1000);
   EXPECT_EQ(Str(counselor->Next("offer_withdrawn"), "reason"), "visitor_left");
   auto again = OpenVisitor();
@@ -429,6 +495,7 @@ TEST_F(HelplineServiceTest, RevocationEndsTheConnectionAndRequeuesItsChats) {
   auto [chat, token] = Join(*visitor);
   Accept(*counselor, chat);
   service_->Revoke("c-1");
+  Drain();
   EXPECT_EQ(counselor->peer.close_code, 4003);
   EXPECT_EQ(visitor->Next("requeued").at("next_leg").as_int64(), 1);
 }
@@ -474,6 +541,7 @@ TEST_F(HelplineServiceTest, OneNetworkCannotOpenChatsWithoutLimit) {
   EXPECT_EQ(refused, 10);  // a burst of 30 per minute, then refused
   auto elsewhere = OpenVisitor(43);
   elsewhere->Text(R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""}})");
+  Drain();
   elsewhere->Next("joined");
 }
 
