@@ -2,6 +2,8 @@
 //   build/release/bench/crypto_bench
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+
 #include "crypto/certificate.h"
 #include "crypto/handshake.h"
 #include "crypto/sealing.h"
@@ -45,12 +47,22 @@ void BM_StreamPushPull(benchmark::State& state) {
   StreamContext context{{}, 0, Direction::kCounselorToVisitor};
   StreamSender sender(key, context, 0);
   StreamReceiver receiver(key, sender.header(), context);
-  // Text of this many bytes pads to the block size named in the benchmark's argument.
-  std::size_t text_bytes = static_cast<std::size_t>(state.range(0)) - 10;
+  // Text of this many bytes pads to the block size named in the benchmark's argument (4 KiB:
+  // the longest text allowed, 4,000 bytes, which pads to 4,096).
+  std::size_t text_bytes = std::min(static_cast<std::size_t>(state.range(0)) - 10, kMaxTextBytes);
   Message message{0, TextMessage{std::string(text_bytes, 'a')}};
   for (auto _ : state) {
     auto frame = sender.Push(message, 0);
-    benchmark::DoNotOptimize(receiver.Receive(frame->seq, frame->ciphertext));
+    if (!frame) {
+      state.SkipWithError("push failed");
+      break;
+    }
+    auto received = receiver.Receive(frame->seq, frame->ciphertext);
+    if (!received) {
+      state.SkipWithError("receive failed");
+      break;
+    }
+    benchmark::DoNotOptimize(received);
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
