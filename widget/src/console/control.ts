@@ -3,7 +3,7 @@
 // read is ignored by the caller. Nothing here reaches the E2E layer: the server routes, it never
 // decides what a counselor's browser trusts (colleague certificates are verified in transfer.ts).
 
-import { bool, count, isHex, isObject, str, type Json } from '../shared/json_fields';
+import { bool, count, isHex, isObject, parseObject, str, type Json } from '../shared/json_fields';
 import { readOrg, type OrgInfo } from '../shared/org_info';
 
 export type { OrgInfo } from '../shared/org_info';
@@ -234,13 +234,8 @@ export function readSnapshot(value: Json): OperatorSnapshot | null {
 
 /** Reads one text message from the server; null if it is not a valid §11.3/§11.4 message. */
 export function parseServerMessage(text: string): ServerMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(value)) return null;
+  const value = parseObject(text);
+  if (value === null) return null;
   switch (value['type']) {
     case 'ready': {
       const handle = str(value, 'handle');

@@ -7,6 +7,16 @@ export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A control message's text as a JSON object; null for bad JSON or anything but an object. */
+export function parseObject(text: string): Json | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 export function str(record: Json, key: string): string | null {
   const value = record[key];
   return typeof value === 'string' ? value : null;

@@ -3,7 +3,7 @@
 // ignored by the caller (the server is trusted with routing, never with content: nothing here
 // can make the widget skip a verification step).
 
-import { count, isHex, isObject, str } from '../shared/json_fields';
+import { count, isHex, isObject, parseObject, str } from '../shared/json_fields';
 import { readOrg, type OrgInfo } from '../shared/org_info';
 
 export type { OrgInfo } from '../shared/org_info';
@@ -73,13 +73,8 @@ function readEmergencyNumbers(value: unknown): EmergencyNumber[] | null {
 
 /** Reads one text message from the server; null if it is not a valid §11.2 message. */
 export function parseServerMessage(text: string): ServerMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(value)) return null;
+  const value = parseObject(text);
+  if (value === null) return null;
   switch (value['type']) {
     case 'welcome': {
       const protocol = count(value, 'protocol');
