@@ -148,33 +148,24 @@ async function buildWeb(outdirArgument) {
     outdir: assets,
     entryNames: '[name].[hash]',
   });
-  const frameResult = await esbuild.build({
-    ...kBrowserBundle,
-    entryPoints: [
-      { in: 'src/visitor/main.ts', out: 'frame' },
-      { in: 'src/visitor/frame.css', out: 'frame' },
-    ],
-    format: 'esm',
-    splitting: true,
-    target: ['es2020'],
-    outdir: assets,
-    entryNames: '[name].[hash]',
-    chunkNames: 'chunk.[hash]',
-  });
-
-  const consoleResult = await esbuild.build({
-    ...kBrowserBundle,
-    entryPoints: [
-      { in: 'src/console/main.ts', out: 'console' },
-      { in: 'src/console/console.css', out: 'console' },
-    ],
-    format: 'esm',
-    splitting: true,
-    target: ['es2020'],
-    outdir: assets,
-    entryNames: '[name].[hash]',
-    chunkNames: 'chunk.[hash]',
-  });
+  // An app: src/<dir>/main.ts and src/<dir>/<name>.css as <name>.<hash>.js/.css, with the
+  // chunks it loads on demand (libsodium, the QR code) split off.
+  const app = (name, dir) =>
+    esbuild.build({
+      ...kBrowserBundle,
+      entryPoints: [
+        { in: `src/${dir}/main.ts`, out: name },
+        { in: `src/${dir}/${name}.css`, out: name },
+      ],
+      format: 'esm',
+      splitting: true,
+      target: ['es2020'],
+      outdir: assets,
+      entryNames: '[name].[hash]',
+      chunkNames: 'chunk.[hash]',
+    });
+  const frameResult = await app('frame', 'visitor');
+  const consoleResult = await app('console', 'console');
 
   const loaderOutputs = collectOutputs(loaderResult, outdir);
   const frameOutputs = collectOutputs(frameResult, outdir);
