@@ -5,19 +5,12 @@ import type { CounselorIdentity, E2eErrorCode } from '../../src/e2e/index';
 import { ChatLeg, type ChatLegListener } from '../../src/console/chat_leg';
 import { kAckDelayMs } from '../../src/shared/delivery';
 import { ChatSession, type ChatSessionListener } from '../../src/visitor/chat_session';
-import { chatId, kNow, loadSodium, makeCounselor, makeOrg, type Counselor, type Org } from '../e2e/fixtures';
+import { chatCast, chatId, identityOf as identityOfIn, kNow, loadSodium, type Counselor, type Org } from '../e2e/fixtures';
 import { FakeClock } from '../shared/fakes';
 
 const sodium = await loadSodium();
-const org = makeOrg(sodium);
-const otherOrg = makeOrg(sodium, 'other org');
-const anna = makeCounselor(sodium, org, 0, { name: 'Анна' });
-const boris = makeCounselor(sodium, org, 1, { name: 'Борис' });
-const eve = makeCounselor(sodium, otherOrg, 2, { name: 'Ева' });
-
-function identityOf(counselor: Counselor, of: Org = org): CounselorIdentity {
-  return { signingCertificate: of.signingCertificate, counselorCertificate: counselor.certificate, identitySecretKey: counselor.identity.privateKey };
-}
+const { org, otherOrg, anna, boris, eve } = chatCast(sodium);
+const identityOf = (counselor: Counselor, of: Org = org): CounselorIdentity => identityOfIn(of, counselor);
 
 interface CounselorEvents {
   established: string[];

@@ -5,6 +5,7 @@ import sodiumWrappers from 'libsodium-wrappers';
 import { concat, u32, utf8 } from '../../src/e2e/bytes';
 import { issueCertificate, kRoleCounselor, kRoleSigning, type CertificateFields } from '../../src/e2e/certificate';
 import type { Result } from '../../src/e2e/errors';
+import type { CounselorIdentity } from '../../src/e2e/index';
 import { hash, type Sodium } from '../../src/e2e/sodium';
 
 export const kNow = 1_760_000_000;
@@ -101,6 +102,24 @@ export function makeCounselor(sodium: Sodium, org: Org, index = 0, overrides: Pa
     ),
   );
   return { identity, certificate, serial: counselorSerial };
+}
+
+/** What a counselor's console holds to answer chats: its certificates and identity key. */
+export function identityOf(org: Org, counselor: Counselor): CounselorIdentity {
+  return { signingCertificate: org.signingCertificate, counselorCertificate: counselor.certificate, identitySecretKey: counselor.identity.privateKey };
+}
+
+/** The counselors of the chat tests: Anna and Boris of `org`, Eva of another organisation. */
+export function chatCast(sodium: Sodium): { org: Org; otherOrg: Org; anna: Counselor; boris: Counselor; eve: Counselor } {
+  const org = makeOrg(sodium);
+  const otherOrg = makeOrg(sodium, 'other org');
+  return {
+    org,
+    otherOrg,
+    anna: makeCounselor(sodium, org, 0, { name: 'Анна' }),
+    boris: makeCounselor(sodium, org, 1, { name: 'Борис' }),
+    eve: makeCounselor(sodium, otherOrg, 2, { name: 'Ева' }),
+  };
 }
 
 export function chatId(sodium: Sodium, index = 0): Uint8Array {

@@ -4,20 +4,13 @@ import { encodeEnvelope, parseEnvelope, type Envelope } from '../../src/e2e/enve
 import type { CounselorIdentity, E2eErrorCode } from '../../src/e2e/index';
 import { ChatSession, type ChatSessionListener, type CounselorIdentityShown } from '../../src/visitor/chat_session';
 import { kAckDelayMs } from '../../src/shared/delivery';
-import { chatId, kNow, loadSodium, makeCounselor, makeOrg, type Counselor, type Org } from '../e2e/fixtures';
+import { chatCast, chatId, identityOf as identityOfIn, kNow, loadSodium, makeCounselor, type Counselor, type Org } from '../e2e/fixtures';
 import { CounselorLeg } from '../support/counselor_leg';
 import { FakeClock } from '../shared/fakes';
 
 const sodium = await loadSodium();
-const org = makeOrg(sodium);
-const otherOrg = makeOrg(sodium, 'other org');
-const anna = makeCounselor(sodium, org, 0, { name: 'Анна' });
-const boris = makeCounselor(sodium, org, 1, { name: 'Борис' });
-const eve = makeCounselor(sodium, otherOrg, 2, { name: 'Ева' });
-
-function identityOf(counselor: Counselor, of: Org = org): CounselorIdentity {
-  return { signingCertificate: of.signingCertificate, counselorCertificate: counselor.certificate, identitySecretKey: counselor.identity.privateKey };
-}
+const { org, otherOrg, anna, boris, eve } = chatCast(sodium);
+const identityOf = (counselor: Counselor, of: Org = org): CounselorIdentity => identityOfIn(of, counselor);
 
 interface Events {
   verified: CounselorIdentityShown[];
