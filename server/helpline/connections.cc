@@ -19,7 +19,7 @@ void Connection::SendText(std::string text) {
   service_.HoldIfUnsynced(*this);
   net::OutboundMessage message{std::make_shared<const std::string>(std::move(text)), false};
   if (holding_) {
-    held_.push_back(std::move(message));
+    Keep(std::move(message));
     return;
   }
   peer_.Send(std::move(message));
@@ -29,16 +29,33 @@ void Connection::SendFrame(const std::shared_ptr<const std::string>& frame) {
   if (closing_) return;
   service_.HoldIfUnsynced(*this);
   if (holding_) {
-    held_.push_back({frame, true});
+    Keep({frame, true});
     return;
   }
   peer_.Send({frame, true});
+}
+
+void Connection::Keep(net::OutboundMessage message) {
+  held_bytes_ += message.data->size();
+  if (held_bytes_ > service_.options().relay.bytes) {
+    // The disk has not answered for a long while: let the client come back and resume rather
+    // than hold without end (the relay keeps its unacknowledged frames).
+    held_.clear();
+    held_bytes_ = 0;
+    holding_ = false;
+    held_close_.reset();
+    closing_ = true;
+    peer_.Close(net::kCloseTryAgainLater, "waiting for storage");
+    return;
+  }
+  held_.push_back(std::move(message));
 }
 
 void Connection::Release(std::optional<std::string> first) {
   holding_ = false;
   std::vector<net::OutboundMessage> held = std::move(held_);
   held_.clear();
+  held_bytes_ = 0;
   if (first && !closing_) peer_.Send({std::make_shared<const std::string>(std::move(*first)), false});
   for (auto& message : held) peer_.Send(std::move(message));
   if (held_close_) {
@@ -50,6 +67,7 @@ void Connection::Release(std::optional<std::string> first) {
 
 void Connection::Discard() {
   held_.clear();
+  held_bytes_ = 0;
   Release();
 }
 

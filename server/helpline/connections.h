@@ -30,6 +30,7 @@ class Connection {
   void SendFrame(const std::shared_ptr<const std::string>& frame);
   // From Hold() on, what is sent waits, in order; Release(first) sends `first`, then it. A
   // visitor hears nothing of its chat before `joined`, which waits for the chat's synced write.
+  // More than relay.buffer_bytes waiting closes the connection with 1013: it resumes later.
   void Hold() { holding_ = true; }
   bool holding() const { return holding_; }
   void Release(std::optional<std::string> first = std::nullopt);
@@ -49,6 +50,8 @@ class Connection {
   HelplineService& service_;
 
  private:
+  void Keep(net::OutboundMessage message);
+
   net::WebSocketPeer& peer_;
   core::Instant connected_at_;
   TokenBucket messages_;
@@ -57,6 +60,7 @@ class Connection {
   bool closing_ = false;
   bool holding_ = false;
   std::vector<net::OutboundMessage> held_;
+  std::size_t held_bytes_ = 0;  // bounded by relay.buffer_bytes (a disk that stops answering)
   std::optional<std::pair<std::uint16_t, std::string>> held_close_;  // a Close() while holding
   std::shared_ptr<void> alive_ = std::make_shared<int>(0);
 };

@@ -320,6 +320,25 @@ TEST_F(HelplineServiceTest, AssignedWaitsUntilTheAssignmentIsWritten) {
   visitor->Next("assigned");
 }
 
+// What waits for a sync is bounded: a disk that stops answering closes the held connection
+// with 1013 (it reconnects and resumes) instead of holding frames without end.
+TEST_F(HelplineServiceTest, AConnectionHoldsAtMostTheRelayBufferWhileWaitingForStorage) {
+  AddCounselor("c-1");
+  auto counselor = OpenCounselor("c-1");
+  auto visitor = OpenVisitor();
+  auto [chat, token] = Join(*visitor);
+  Drain();
+  counselor->handler->OnMessage(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})", false);
+  // The assignment's write has not run: the counselor's connection is held. 100 frames of 4 KB
+  // (the visitor's burst) are more than relay.bytes (256 KiB).
+  for (std::uint32_t seq = 1; seq <= 100 && !counselor->peer.close_code; ++seq) {
+    visitor->Frame(Data(chat, 0, seq, std::string(4000, 'x')));
+  }
+  EXPECT_EQ(counselor->peer.close_code, 1013);
+  Drain();
+  EXPECT_EQ(counselor->peer.close_code, 1013);
+}
+
 TEST_F(HelplineServiceTest, AJoinThatCannotBeWrittenIsAnsweredBusy) {
   AddCounselor("c-1");
   auto counselor = OpenCounselor("c-1");
