@@ -44,7 +44,7 @@ class DiagnosticEcho final : public net::WebSocketHandler {
 
 }  // namespace
 
-net::WebSocketEndpoint DiagnosticEchoEndpoint(std::vector<std::string> allowed_origins) {
+net::WebSocketEndpoint DiagnosticEchoEndpoint(std::shared_ptr<const net::OriginList> allowed_origins) {
   return net::WebSocketEndpoint{
       std::move(allowed_origins),
       [](net::WebSocketPeer& peer, const net::HttpRequest&) { return std::make_unique<DiagnosticEcho>(peer); }};

@@ -11,6 +11,6 @@
 
 namespace haven::app {
 
-net::WebSocketEndpoint DiagnosticEchoEndpoint(std::vector<std::string> allowed_origins);
+net::WebSocketEndpoint DiagnosticEchoEndpoint(std::shared_ptr<const net::OriginList> allowed_origins);
 
 }  // namespace haven::app

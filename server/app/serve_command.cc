@@ -23,6 +23,7 @@
 #include "server/reports/stats_api.h"
 #include "server/app/storage_commands.h"
 #include "server/config/config_loader.h"
+#include "server/config/config_reload.h"
 #include "server/log/log.h"
 #include "server/net/router.h"
 #include "server/net/server.h"
@@ -67,7 +68,7 @@ net::AddressKeyer DailyAddressKeyer() {
 
 }  // namespace
 
-int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
+int Serve(const Config& config, const std::vector<std::string>* demo_notes, const std::string& config_path) {
   if (!crypto::InitSodium()) {
     std::cerr << "haven: libsodium could not initialise\n";
     return 1;
@@ -107,7 +108,9 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
   auto workers = std::make_unique<net::WorkerPool>(config.server.worker_threads, net::WorkerPool::Priority::kBackground);
   auto storage_writer = std::make_unique<net::WorkerPool>(1);
   auth::AccountService accounts(runtime.stores(), clock, AccountPolicyFor(config));
-  auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config));
+  // Origins allowed to open the WebSockets and call the API: one list, replaced on reload.
+  auto allowed_origins = std::make_shared<net::OriginList>(config.websocket.allowed_origins);
+  auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config, allowed_origins));
   net::Server* server_handle = nullptr;  // set once started; jobs only run after that
   metrics::HelplineMetrics helpline_metrics;
   helpline::HelplineService helpline(
@@ -116,34 +119,66 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes) {
                                     [&server_handle](std::function<void()> job) { server_handle->Post(std::move(job)); },
                                     &runtime.stores(), &helpline_metrics});
   std::string org_dir = config.org.dir;
+  // New revocation lists or signing certificate: on `haven counselor revoke` and on SIGHUP.
+  auto reload_org = [&server_handle, &helpline, org_dir] {
+    auto reloaded = LoadOrgFiles(org_dir);
+    if (!reloaded) {
+      log::Error("org.reload_failed");
+      return false;
+    }
+    server_handle->Post([&helpline, info = reloaded->info] { helpline.UpdateOrg(info); });
+    return true;
+  };
   AdminService admin(accounts, runtime.stores().stats(), org_dir, org->root_key, org->signing_certificate,
                      AdminService::Hooks{
                          [&server_handle, &helpline](const std::string& handle) {
                            server_handle->Post([&helpline, handle] { helpline.Revoke(handle); });
                          },
-                         [&server_handle, &helpline, org_dir](const crypto::Bytes&) {
-                           auto reloaded = LoadOrgFiles(org_dir);
-                           if (!reloaded) return log::Error("org.reload_failed");
-                           server_handle->Post([&helpline, info = reloaded->info] { helpline.UpdateOrg(info); });
-                         }});
+                         [reload_org](const crypto::Bytes&) { reload_org(); }});
 
   net::Router router;
-  ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
+  auto reload_web_apps = ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
   auth_api.Register(router);
   reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *workers, config.auth.secure_cookie);
   reports::RegisterMetricsApi(router, helpline_metrics, config.metrics.token,
                               [&server_handle] { return server_handle ? server_handle->connections() : 0; });
-  router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(config.websocket.allowed_origins));
-  router.HandleWebSocket("/ws/counselor", helpline.CounselorEndpoint(config.websocket.allowed_origins));
+  router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(allowed_origins));
+  router.HandleWebSocket("/ws/counselor", helpline.CounselorEndpoint(allowed_origins));
   if (config.testing.diagnostic_endpoints) {
     log::Warn("testing.diagnostic_endpoints_enabled");
-    router.HandleWebSocket("/ws/diag", DiagnosticEchoEndpoint(config.websocket.allowed_origins));
+    router.HandleWebSocket("/ws/diag", DiagnosticEchoEndpoint(allowed_origins));
   }
 
   net::Server::Options server_options;
   server_options.address_keyer = DailyAddressKeyer();
   // Ready while storage accepts writes: a full disk takes the server out of rotation.
   server_options.ready = [&runtime] { return runtime.AcceptsWrites(); };
+  // SIGHUP: files are read on a worker, never on the event loop.
+  server_options.on_reload = [&workers, &config, config_path, allowed_origins, reload_web_apps, reload_org] {
+    workers->Submit([&config, config_path, allowed_origins, reload_web_apps, reload_org] {
+      Config reread = config;
+      if (!config_path.empty()) {
+        auto loaded = LoadConfigFile(config_path, ProcessEnvironment());
+        if (!loaded) {
+          // The running config stays; the field named is what to fix.
+          log::Error("reload.config_invalid", {{"field", loaded.error().field}});
+          return;
+        }
+        reread = std::move(*loaded);
+      }
+      std::string log_problem = log::Reload({reread.log.level, config.log.queue_size, config.log.file});
+      if (!log_problem.empty()) log::Error("reload.log_file_failed");
+      allowed_origins->Replace(reread.websocket.allowed_origins);
+      reload_web_apps(reread);
+      bool org_ok = reload_org();
+      std::string needs_restart;
+      for (const auto& field : FieldsNeedingRestart(config, reread)) needs_restart += (needs_restart.empty() ? "" : ",") + field;
+      if (!needs_restart.empty()) log::Warn("reload.restart_needed", {{"fields", needs_restart}});
+      log::Info("reload.done", {{"log_file", log_problem.empty()}, {"org", org_ok},
+                                {"allowed_origins", static_cast<std::uint64_t>(reread.websocket.allowed_origins.size())},
+                                {"partner_origins", static_cast<std::uint64_t>(reread.widget.partner_origins.size())}});
+    });
+  };
   auto server = net::Server::Start(config, std::move(router), std::move(server_options));
   if (!server) {
     std::cerr << "haven: " << server.error() << "\n";
@@ -230,7 +265,7 @@ int RunServeCommand(const ServeOptions& options) {
     std::cerr << "haven: config field org.dir: must be set for haven serve (the directory made by haven org init)\n";
     return 2;
   }
-  return Serve(*config);
+  return Serve(*config, nullptr, options.config_path);
 }
 
 }  // namespace haven::app

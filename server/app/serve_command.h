@@ -17,7 +17,9 @@ struct ServeOptions {
 int RunServeCommand(const ServeOptions& options);
 
 // Runs a server with an already validated config until it is signalled to stop. With
-// `demo_notes`, they are printed (after the URL) once the port is bound.
-int Serve(const Config& config, const std::vector<std::string>* demo_notes = nullptr);
+// `demo_notes`, they are printed (after the URL) once the port is bound. SIGHUP re-reads
+// `config_path` (when given) and applies what config_reload.h says a reload may change.
+int Serve(const Config& config, const std::vector<std::string>* demo_notes = nullptr,
+          const std::string& config_path = {});
 
 }  // namespace haven::app

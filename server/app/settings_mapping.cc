@@ -48,8 +48,8 @@ auth::AccountPolicy AccountPolicyFor(const Config& config) {
                              config.auth.lockout_max_seconds, std::uint64_t{config.auth.enrolment_code_ttl_hours} * 3600};
 }
 
-auth::AuthApiOptions AuthApiOptionsFor(const Config& config) {
-  return auth::AuthApiOptions{config.websocket.allowed_origins, config.auth.secure_cookie,
+auth::AuthApiOptions AuthApiOptionsFor(const Config& config, std::shared_ptr<const net::OriginList> origins) {
+  return auth::AuthApiOptions{std::move(origins), config.auth.secure_cookie,
                               config.storage.session_ttl_seconds};
 }
 

@@ -22,9 +22,11 @@ constexpr std::string_view kConsoleContentSecurityPolicy =
     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-void ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> assets, const Config& config,
-                  const std::string& org_fingerprint_hex) {
-  router.SetStaticHeaders("/widget/", {{"Content-Security-Policy", FrameContentSecurityPolicy(config)}});
+std::function<void(const Config&)> ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> assets,
+                                                const Config& config, const std::string& org_fingerprint_hex) {
+  auto frame_headers = std::make_shared<net::Reloadable<net::HeaderList>>(
+      net::HeaderList{{"Content-Security-Policy", FrameContentSecurityPolicy(config)}});
+  router.SetStaticHeaders("/widget/", frame_headers);
   router.SetStaticHeaders("/console/", {{"Content-Security-Policy", std::string(kConsoleContentSecurityPolicy)}});
   router.SetStaticHeaders("/operator/", {{"Content-Security-Policy", std::string(kConsoleContentSecurityPolicy)}});
   // Partner pages load the loader from another origin with SRI, which needs CORS.
@@ -54,6 +56,9 @@ void ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> 
     router.Handle("/index.html", {net::HttpMethod::kGet, net::HttpMethod::kHead}, handler);
   }
   router.ServeStatic(std::move(assets));
+  return [frame_headers](const Config& reloaded) {
+    frame_headers->Replace({{"Content-Security-Policy", FrameContentSecurityPolicy(reloaded)}});
+  };
 }
 
 std::optional<std::string> EmbedSnippet(const net::StaticAssets& assets, const std::string& haven_origin,

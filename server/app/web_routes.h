@@ -3,6 +3,7 @@
 // the demo partner page with the org's fingerprint filled in, and the embed snippet.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,9 +16,10 @@ namespace haven::app {
 
 inline constexpr std::string_view kFingerprintPlaceholder = "{{HAVEN_ORG_FINGERPRINT}}";
 
-// Registers the static files and their special cases on `router`.
-void ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> assets, const Config& config,
-                  const std::string& org_fingerprint_hex);
+// Registers the static files and their special cases on `router`. Returns what a reload
+// calls with the re-read config: it applies widget.partner_origins to the frame's policy.
+std::function<void(const Config&)> ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> assets,
+                                                const Config& config, const std::string& org_fingerprint_hex);
 
 // The <script> tag partner sites paste, from the build's embed.json; nullopt when the build
 // has no widget.

@@ -107,7 +107,7 @@ class AuthApi::Impl {
       return Json(415, {{"error", "unsupported_media_type"}, {"message", "Send JSON."}});
     }
     auto origin = request.Header("Origin");
-    if (!origin || std::ranges::find(options_.allowed_origins, *origin) == options_.allowed_origins.end()) {
+    if (!origin || !options_.allowed_origins->Allows(*origin)) {
       return Json(403, {{"error", "origin_not_allowed"}, {"message", "This page may not call the API."}});
     }
     return std::nullopt;

@@ -26,7 +26,7 @@
 namespace haven::auth {
 
 struct AuthApiOptions {
-  std::vector<std::string> allowed_origins;
+  std::shared_ptr<const net::OriginList> allowed_origins;  // websocket.allowed_origins, reloadable
   // __Host-haven_session with Secure; only a plain-HTTP localhost demo turns this off.
   bool secure_cookie = true;
   std::uint64_t session_ttl_seconds = 43200;

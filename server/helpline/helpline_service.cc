@@ -45,7 +45,7 @@ HelplineService::HelplineService(HelplineOptions options, HelplineEnvironment en
 
 HelplineService::~HelplineService() = default;
 
-net::WebSocketEndpoint HelplineService::VisitorEndpoint(std::vector<std::string> allowed_origins) {
+net::WebSocketEndpoint HelplineService::VisitorEndpoint(std::shared_ptr<const net::OriginList> allowed_origins) {
   return net::WebSocketEndpoint{std::move(allowed_origins),
                                 [this](net::WebSocketPeer& peer, const net::HttpRequest& request) {
                                   auto connection = std::make_unique<VisitorConnection>(*this, peer, request.client(), now());
@@ -56,7 +56,7 @@ net::WebSocketEndpoint HelplineService::VisitorEndpoint(std::vector<std::string>
                                 }};
 }
 
-net::WebSocketEndpoint HelplineService::CounselorEndpoint(std::vector<std::string> allowed_origins) {
+net::WebSocketEndpoint HelplineService::CounselorEndpoint(std::shared_ptr<const net::OriginList> allowed_origins) {
   return net::WebSocketEndpoint{std::move(allowed_origins), [this](net::WebSocketPeer& peer, const net::HttpRequest&) {
                                   auto connection = std::make_unique<CounselorConnection>(*this, peer, now());
                                   unidentified_.insert(connection.get());

@@ -44,8 +44,8 @@ class HelplineService {
   HelplineService(const HelplineService&) = delete;
   HelplineService& operator=(const HelplineService&) = delete;
 
-  net::WebSocketEndpoint VisitorEndpoint(std::vector<std::string> allowed_origins);
-  net::WebSocketEndpoint CounselorEndpoint(std::vector<std::string> allowed_origins);
+  net::WebSocketEndpoint VisitorEndpoint(std::shared_ptr<const net::OriginList> allowed_origins);
+  net::WebSocketEndpoint CounselorEndpoint(std::shared_ptr<const net::OriginList> allowed_origins);
 
   // Rebuilds the waiting queue and the active chats from storage. Call once, on the loop,
   // before serving; returns the number of chats restored.

@@ -2,10 +2,12 @@
 
 #include <spdlog/async.h>
 #include <spdlog/async_logger.h>
-#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/details/file_helper.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -73,6 +75,35 @@ std::string FormatFields(std::string_view event, std::initializer_list<Field> fi
   return out;
 }
 
+namespace {
+
+// A file sink that can reopen its file by name: after logrotate has moved the file away,
+// SIGHUP makes Haven write to a new file at the configured path.
+class ReopenableFileSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit ReopenableFileSink(const std::string& path) { file_.open(path, false); }
+  // Throws spdlog_ex when the file cannot be opened; the old file is closed either way.
+  void Reopen() {
+    std::lock_guard lock(mutex_);
+    file_.reopen(false);
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(message, formatted);
+    file_.write(formatted);
+  }
+  void flush_() override { file_.flush(); }
+
+ private:
+  spdlog::details::file_helper file_;
+};
+
+std::shared_ptr<ReopenableFileSink> g_file_sink;  // under g_mutex; null when logging to stderr
+
+}  // namespace
+
 std::string Start(const Options& options) {
   std::lock_guard lock(g_mutex);
   if (g_logger) return "";
@@ -81,7 +112,8 @@ std::string Start(const Options& options) {
     if (options.file.empty()) {
       sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     } else {
-      sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.file);
+      g_file_sink = std::make_shared<ReopenableFileSink>(options.file);
+      sink = g_file_sink;
     }
   } catch (const spdlog::spdlog_ex&) {
     return "cannot open log file " + options.file;
@@ -92,6 +124,10 @@ std::string Start(const Options& options) {
   g_logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
   g_logger->set_level(spdlog::level::from_str(options.level));
   g_logger->flush_on(spdlog::level::warn);
+  // Info lines reach a log file within a second, not when a buffer happens to fill: an
+  // operator following the file must see what the server is doing.
+  spdlog::register_logger(g_logger);
+  spdlog::flush_every(std::chrono::seconds(1));
   return "";
 }
 
@@ -100,7 +136,22 @@ void Stop() {
   if (!g_logger) return;
   g_logger->flush();
   g_logger.reset();
+  g_file_sink.reset();
   spdlog::shutdown();
+}
+
+std::string Reload(const Options& options) {
+  std::lock_guard lock(g_mutex);
+  if (!g_logger) return "the log is not started";
+  g_logger->set_level(spdlog::level::from_str(options.level));
+  if (!g_file_sink) return "";
+  g_logger->flush();
+  try {
+    g_file_sink->Reopen();
+  } catch (const spdlog::spdlog_ex&) {
+    return "cannot reopen the log file";
+  }
+  return "";
 }
 
 void Event(Level level, std::string_view event, std::initializer_list<Field> fields) {

@@ -43,6 +43,10 @@ struct Options {
 std::string Start(const Options& options);
 // Flushes what is queued and stops the writer. Safe to call twice.
 void Stop();
+// For SIGHUP: applies `options.level` and reopens the log file by its name (the file given
+// to Start; a changed path needs a restart), so that a rotated log starts afresh. Returns an
+// error sentence when the file cannot be reopened (lines are then lost until it can).
+std::string Reload(const Options& options);
 
 void Event(Level level, std::string_view event, std::initializer_list<Field> fields = {});
 inline void Debug(std::string_view event, std::initializer_list<Field> fields = {}) { Event(Level::kDebug, event, fields); }

@@ -30,8 +30,7 @@ std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
   return HttpResponse::Text(400, "malformed request: " + ec.message());
 }
 
-HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request,
-                            const std::vector<std::pair<std::string, std::string>>* extra_headers) {
+HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request, const HeaderList* extra_headers) {
   HttpResponse response;
   if (extra_headers) response.headers = *extra_headers;
   response.content_type = asset.content_type;
@@ -139,7 +138,7 @@ Task<void> HttpSession::Run() {
     if (match.kind == RouteMatch::Kind::kWebSocket && upgrade) {
       const WebSocketEndpoint& endpoint = *match.websocket;
       auto origin = view.Header("Origin");
-      if (!origin || std::ranges::find(endpoint.allowed_origins, *origin) == endpoint.allowed_origins.end()) {
+      if (!origin || !endpoint.allowed_origins->Allows(*origin)) {
         log::Info("websocket.origin_refused");
         co_await Write(HttpResponse::Text(403, "origin not allowed"), false, false);
         break;
@@ -155,7 +154,7 @@ Task<void> HttpSession::Run() {
     HttpResponse response;
     switch (match.kind) {
       case RouteMatch::Kind::kHttp: response = co_await Call(*match.http, view); break;
-      case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view, match.static_headers); break;
+      case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view, match.static_headers.get()); break;
       case RouteMatch::Kind::kWebSocket:
         response = HttpResponse::Text(426, "WebSocket upgrade required");
         response.headers.emplace_back("Upgrade", "websocket");

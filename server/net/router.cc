@@ -21,7 +21,11 @@ void Router::HandleWebSocket(std::string path, WebSocketEndpoint endpoint) {
 
 void Router::ServeStatic(std::shared_ptr<const StaticAssets> assets) { assets_ = std::move(assets); }
 
-void Router::SetStaticHeaders(std::string prefix, std::vector<std::pair<std::string, std::string>> headers) {
+void Router::SetStaticHeaders(std::string prefix, HeaderList headers) {
+  SetStaticHeaders(std::move(prefix), std::make_shared<const Reloadable<HeaderList>>(std::move(headers)));
+}
+
+void Router::SetStaticHeaders(std::string prefix, std::shared_ptr<const Reloadable<HeaderList>> headers) {
   static_headers_.emplace_back(std::move(prefix), std::move(headers));
 }
 
@@ -58,7 +62,7 @@ RouteMatch Router::Match(HttpMethod method, std::string_view path) const {
         match.asset = asset;
         for (const auto& [prefix, headers] : static_headers_) {
           if (path.starts_with(prefix)) {
-            match.static_headers = &headers;
+            match.static_headers = headers->Get();
             break;
           }
         }

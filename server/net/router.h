@@ -3,7 +3,8 @@
 // Order of lookup: exact HTTP routes, then WebSocket endpoints, then static assets. A path
 // that exists with other methods answers 405 with an Allow list; an unknown path 404.
 //
-// Built once before the server starts, then read-only (safe to share between threads).
+// Built once before the server starts, then read-only (safe to share between threads);
+// reloadable headers and origin lists change through their own Reloadable holders.
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "server/net/http_types.h"
+#include "server/net/reloadable.h"
 #include "server/net/static_assets.h"
 #include "server/net/websocket_endpoint.h"
 
@@ -27,7 +29,7 @@ struct RouteMatch {
   const AsyncHttpHandler* http = nullptr;
   const WebSocketEndpoint* websocket = nullptr;
   const StaticAsset* asset = nullptr;
-  const std::vector<std::pair<std::string, std::string>>* static_headers = nullptr;  // kStatic: overrides
+  std::shared_ptr<const HeaderList> static_headers;  // kStatic: overrides (a snapshot)
   std::string allow;  // for kMethodNotAllowed: "GET, HEAD"
 };
 
@@ -41,7 +43,9 @@ class Router {
   void ServeStatic(std::shared_ptr<const StaticAssets> assets);
   // Headers for static files whose URL path starts with `prefix` (first match wins), replacing
   // the defaults of the same name, e.g. a page's own Content-Security-Policy.
-  void SetStaticHeaders(std::string prefix, std::vector<std::pair<std::string, std::string>> headers);
+  void SetStaticHeaders(std::string prefix, HeaderList headers);
+  // The same, with headers a reload may replace while the server runs.
+  void SetStaticHeaders(std::string prefix, std::shared_ptr<const Reloadable<HeaderList>> headers);
   const StaticAssets* assets() const { return assets_.get(); }
 
   RouteMatch Match(HttpMethod method, std::string_view path) const;
@@ -54,7 +58,7 @@ class Router {
   std::map<std::string, Route, std::less<>> http_;
   std::map<std::string, WebSocketEndpoint, std::less<>> websocket_;
   std::shared_ptr<const StaticAssets> assets_;
-  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> static_headers_;
+  std::vector<std::pair<std::string, std::shared_ptr<const Reloadable<HeaderList>>>> static_headers_;
 };
 
 }  // namespace haven::net

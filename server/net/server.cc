@@ -212,6 +212,17 @@ int Server::Run() {
       exit_code = co_await impl.ShutDown();
     });
   });
+  // SIGHUP asks for a reload, never a stop (its default action would end the process).
+  asio::signal_set hangups(impl.main_loop().io, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](const beast::error_code& ec, int) {
+      if (ec || impl.state.stopping.load()) return;
+      log::Info("server.reload_requested");
+      if (impl.options.on_reload) impl.options.on_reload();
+      await_hangup();
+    });
+  };
+  await_hangup();
   Spawn(impl.main_loop().executor(), "listener", [&impl] { return impl.listener->Run(); });
 
   // The other loops would return from run() at once without pending work: keep them alive.

@@ -1,7 +1,7 @@
 // The HTTP/WebSocket server: listens, runs the event loops, and shuts down gracefully.
 //
 // Usage: build a Router, call Server::Start (binds the port, so port() is known at once),
-// then Run() on the main thread until SIGTERM or SIGINT. Shutdown stops accepting, marks
+// then Run() on the main thread until SIGTERM or SIGINT (SIGHUP calls Options::on_reload). Shutdown stops accepting, marks
 // /readyz unready, closes WebSockets with 1012 (service restart) and idle HTTP connections,
 // waits for connections to drain up to server.shutdown_deadline, then returns.
 //
@@ -26,6 +26,7 @@ class Server {
     AddressKeyer address_keyer;                // ClientKey for rate limits; none: all zero
     std::function<bool()> ready;               // /readyz also requires this (e.g. storage writable)
     std::function<void()> on_stop;             // called on the home loop when shutdown begins
+    std::function<void()> on_reload;           // called on the home loop for each SIGHUP
   };
   // Binds the listening socket. `router` gets /healthz and /readyz added.
   static std::expected<std::unique_ptr<Server>, std::string> Start(const Config& config, Router router,

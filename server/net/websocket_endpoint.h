@@ -6,6 +6,8 @@
 // locks; code on another thread must post to that loop first.
 #pragma once
 
+#include "server/net/reloadable.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,7 +56,7 @@ class WebSocketHandler {
 };
 
 struct WebSocketEndpoint {
-  std::vector<std::string> allowed_origins;  // exact match of the Origin header, else 403
+  std::shared_ptr<const OriginList> allowed_origins;  // exact match of the Origin header, else 403
   std::function<std::unique_ptr<WebSocketHandler>(WebSocketPeer& peer, const HttpRequest& upgrade)> open;
 };
 

@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 sed 's#/usr/local/bin/haven#/bin/true#' "$unit" > "$work/haven.service"
 output="$(systemd-analyze verify "$work/haven.service" 2>&1)" || { echo "FAIL: $output"; exit 1; }
 [[ -z "$output" ]] || { echo "FAIL: systemd-analyze warns: $output"; exit 1; }
-for setting in LimitCORE=0 NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes \
+for setting in LimitCORE=0 NoNewPrivileges=yes Restart=always "ExecReload=/bin/kill -HUP \$MAINPID" SystemCallErrorNumber=EPERM ProtectSystem=strict PrivateTmp=yes \
                "StateDirectory=haven haven-keys haven-org" MemoryDenyWriteExecute=yes; do
   grep -qx "$setting" "$unit" || { echo "FAIL: $setting is missing"; exit 1; }
 done

@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -29,6 +31,81 @@ TEST(Lifecycle, SigtermClosesWebSocketsWith1012AndExitsCleanly) {
   EXPECT_EQ(*status, 0);
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(3000));
   EXPECT_NE(server.StandardError().find("server.stopped"), std::string::npos);
+}
+
+// Waits until the server's standard error holds `text` (an event it logs), or `timeout`.
+bool WaitForLog(const ServerProcess& server, std::string_view text, milliseconds timeout = milliseconds(5000)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server.StandardError().find(text) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return true;
+}
+
+TEST(Lifecycle, SighupReloadsOriginsWithoutDroppingAConnection) {
+  ServerProcess server;
+  std::filesystem::create_directories(server.dir() / "web" / "widget");
+  std::ofstream(server.dir() / "web" / "widget" / "frame.html") << "<!doctype html><title>frame</title>\n";
+  server.Restart(SIGTERM);  // static files are read at start
+  constexpr std::string_view kNewOrigin = "https://new.example.org";
+  WebSocketClient before(server.port(), "/ws/diag", std::string(kNewOrigin));
+  EXPECT_FALSE(before.connected()) << "an origin not yet in the list";
+  auto frame = HttpGet(server.port(), "/widget/frame.html");
+  ASSERT_TRUE(frame);
+  ASSERT_EQ(frame->status, 200);
+  EXPECT_EQ(frame->Header("content-security-policy").find("https://partner.example.org"), std::string::npos);
+
+  WebSocketClient open(server.port(), "/ws/diag", std::string(kTestOrigin));
+  ASSERT_TRUE(open.connected());
+  std::string config = ReadFile(server.config_path());
+  std::string old_list = "allowed_origins = [\"" + std::string(kTestOrigin) + "\"]";
+  auto at = config.find(old_list);
+  ASSERT_NE(at, std::string::npos);
+  config.replace(at, old_list.size(),
+                 "allowed_origins = [\"" + std::string(kTestOrigin) + "\", \"" + std::string(kNewOrigin) + "\"]");
+  config += "[widget]\npartner_origins = [\"https://partner.example.org\"]\n";
+  std::ofstream(server.config_path()) << config;
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitForLog(server, "reload.done"));
+
+  WebSocketClient after(server.port(), "/ws/diag", std::string(kNewOrigin));
+  EXPECT_TRUE(after.connected());
+  frame = HttpGet(server.port(), "/widget/frame.html");
+  ASSERT_TRUE(frame);
+  EXPECT_NE(frame->Header("content-security-policy").find("frame-ancestors 'self' https://partner.example.org"),
+            std::string::npos)
+      << frame->Header("content-security-policy");
+  ASSERT_TRUE(open.Send("still here"));
+  auto echo = open.Read(milliseconds(3000));
+  ASSERT_TRUE(echo);
+  EXPECT_EQ(echo->data, "still here");
+  EXPECT_FALSE(server.WaitForExit(milliseconds(100))) << "SIGHUP must not stop the server";
+}
+
+TEST(Lifecycle, SighupWithABrokenConfigKeepsTheRunningOne) {
+  ServerProcess server;
+  std::ofstream(server.config_path(), std::ios::app) << "[helpline]\nmax_queue_length = \"many\"\n";
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(WaitForLog(server, "reload.config_invalid"));
+  EXPECT_NE(server.StandardError().find("helpline.max_queue_length"), std::string::npos) << "names the field";
+  WebSocketClient client(server.port(), "/ws/diag", std::string(kTestOrigin));
+  EXPECT_TRUE(client.connected());
+}
+
+TEST(Lifecycle, SighupReopensTheLogFileAfterRotation) {
+  ServerProcess probe;  // only for its org and a directory to write in
+  std::filesystem::path log_path = probe.dir() / "rotating.log";
+  ServerProcess server({{"log.file", "\"" + log_path.string() + "\""}});
+  ASSERT_TRUE(std::filesystem::exists(log_path));
+  std::filesystem::rename(log_path, probe.dir() / "rotating.log.1");  // what logrotate does
+  server.Signal(SIGHUP);
+  auto deadline = std::chrono::steady_clock::now() + milliseconds(5000);
+  while (ReadFile(log_path).find("reload.done") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_NE(ReadFile(log_path).find("reload.done"), std::string::npos) << "the new file gets the lines after SIGHUP";
+  EXPECT_NE(ReadFile(probe.dir() / "rotating.log.1").find("server.listening"), std::string::npos);
 }
 
 TEST(Lifecycle, ShutdownDeadlineBoundsAPeerThatNeverAnswersTheClose) {

@@ -20,6 +20,10 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
+std::shared_ptr<const net::OriginList> TestOrigins() {
+  return std::make_shared<net::OriginList>(std::vector<std::string>{"http://haven.test"});
+}
+
 class FakePeer final : public net::WebSocketPeer {
  public:
   bool Send(net::OutboundMessage message) override {
@@ -131,8 +135,8 @@ class HelplineServiceTest : public ::testing::Test {
         [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
         [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
         &stores_, &metrics_});
-    visitor_endpoint_ = service_->VisitorEndpoint({"http://haven.test"});
-    counselor_endpoint_ = service_->CounselorEndpoint({"http://haven.test"});
+    visitor_endpoint_ = service_->VisitorEndpoint(TestOrigins());
+    counselor_endpoint_ = service_->CounselorEndpoint(TestOrigins());
   }
   virtual void Configure(HelplineOptions&) {}
 
@@ -689,7 +693,7 @@ TEST_F(HelplineServiceTest, RestoreRebuildsTheQueueFromStorage) {
                                                          [this](std::function<void()> job) { jobs_.push_back(std::move(job)); },
                                                          &stores_});
   EXPECT_EQ(restarted.Restore(), 1u);
-  auto endpoint = restarted.VisitorEndpoint({"http://haven.test"});
+  auto endpoint = restarted.VisitorEndpoint(TestOrigins());
   Client visitor;
   visitor.handler = endpoint.open(visitor.peer, FakeRequest{});
   visitor.Text(R"({"type":"resume","chat_id":")" + chat + R"(","resume_token":")" + token + R"("})");

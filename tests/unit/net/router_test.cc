@@ -39,7 +39,7 @@ TEST(Router, WrongMethodListsAllowedOnes) {
 
 TEST(Router, WebSocketEndpointsAnswerGetOnly) {
   Router router;
-  router.HandleWebSocket("/ws/x", WebSocketEndpoint{{"http://a"}, nullptr});
+  router.HandleWebSocket("/ws/x", WebSocketEndpoint{std::make_shared<OriginList>(std::vector<std::string>{"http://a"}), nullptr});
   EXPECT_EQ(router.Match(HttpMethod::kGet, "/ws/x").kind, RouteMatch::Kind::kWebSocket);
   auto post = router.Match(HttpMethod::kPost, "/ws/x");
   EXPECT_EQ(post.kind, RouteMatch::Kind::kMethodNotAllowed);
