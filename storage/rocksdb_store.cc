@@ -83,6 +83,18 @@ class ExplicitNoSpaceRecovery final : public rocksdb::EventListener {
   }
 };
 
+// RocksDB's own info log is a file (LOG) on the data volume. When that volume is full, a
+// failed write to it is followed by another, which trips an assertion inside RocksDB 7.8
+// (writable_file_writer.h: sync_without_flush_called_) and aborts the process - at open, at
+// a flush, in a compaction. Every failure that matters reaches Haven as a Status anyway, so
+// the file log is not written at all.
+class NoFileLog final : public rocksdb::Logger {
+ public:
+  NoFileLog() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
 rocksdb::DBOptions DatabaseOptions(const RocksDbOptions& options) {
   rocksdb::DBOptions db;
   db.paranoid_checks = true;
@@ -92,8 +104,7 @@ rocksdb::DBOptions DatabaseOptions(const RocksDbOptions& options) {
   // A family written rarely would otherwise pin old logs (and the expired records in them).
   db.max_total_wal_size = 16 << 20;
   db.max_background_jobs = 2;
-  db.keep_log_file_num = 3;
-  db.max_log_file_size = 1 << 20;
+  db.info_log = std::make_shared<NoFileLog>();
   db.listeners.push_back(std::make_shared<ExplicitNoSpaceRecovery>());
   if (options.env) db.env = options.env;
   return db;
@@ -197,9 +208,20 @@ Result<std::shared_ptr<RocksDbStore::Instance>> RocksDbStore::OpenInstance(const
 
 Result<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::filesystem::path& dir, RocksDbOptions options) {
   auto instance = OpenInstance(dir, options, options.read_only);
+  bool degraded = false;
+  if (!instance && instance.error().code == ErrorCode::kDiskFull && !options.read_only && Exists(dir)) {
+    // A full volume must not keep the helpline down: serve what is stored, refuse writes, and
+    // let Writable() reopen for writing once there is room again.
+    instance = OpenInstance(dir, options, true);
+    degraded = instance.has_value();
+  }
   if (!instance) return std::unexpected(instance.error());
   std::unique_ptr<RocksDbStore> store(new RocksDbStore(dir, std::move(options)));
   store->instance_.store(std::move(*instance));
+  if (degraded) {
+    store->stop_cause_ = ErrorCode::kDiskFull;
+    store->writable_ = false;
+  }
   return store;
 }
 

@@ -62,7 +62,9 @@ struct RocksDbOptions {
 class RocksDbStore final : public KeyValueStore {
  public:
   // Opens (creating when missing, unless read_only) the database in `dir`. The caller holds
-  // the DataDirectory lock. Errors: corrupt, io_error, disk_full.
+  // the DataDirectory lock. Errors: corrupt, io_error, disk_full. An existing database that
+  // cannot be opened for writing because its volume is full is opened read-only instead:
+  // reads work, writes fail disk_full until AcceptsWrites reopens it, once there is room.
   static Result<std::unique_ptr<RocksDbStore>> Open(const std::filesystem::path& dir, RocksDbOptions options);
   // True when `dir` already holds a database.
   static bool Exists(const std::filesystem::path& dir);

@@ -1,5 +1,7 @@
 #include "storage/storage_runtime.h"
 
+#include <sys/statvfs.h>
+
 #include "storage/record_format.h"
 
 namespace haven::storage {
@@ -31,6 +33,17 @@ Result<std::unique_ptr<StorageRuntime>> StorageRuntime::Open(const StorageOption
   runtime->database_ = std::move(*database);
   runtime->stores_ = std::make_unique<Stores>(*runtime->database_, *runtime->keys_, clock, options.retention);
   return runtime;
+}
+
+StorageHealth StorageRuntime::CheckHealth() {
+  StorageHealth health;
+  health.writable = database_->AcceptsWrites();
+  struct statvfs volume {};
+  if (::statvfs(options_.data_dir.c_str(), &volume) == 0) {
+    health.free_bytes = static_cast<std::uint64_t>(volume.f_bavail) * volume.f_frsize;
+  }
+  health.room_for_new_chats = health.writable && health.free_bytes >= options_.reserve_free_bytes;
+  return health;
 }
 
 Result<MaintenanceReport> StorageRuntime::RunMaintenance() {

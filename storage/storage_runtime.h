@@ -32,6 +32,9 @@ struct StorageOptions {
   RetentionSettings retention;
   std::uint64_t compaction_interval_seconds = 3600;
   bool automatic_compaction = true;  // tests turn it off
+  // Below this much free space on the data volume no new chat is taken on: what is left
+  // serves the chats in progress, accounts and RocksDB's own recovery.
+  std::uint64_t reserve_free_bytes = 64ull << 20;
   rocksdb::Env* env = nullptr;       // tests inject faults
 };
 
@@ -39,6 +42,12 @@ struct MaintenanceReport {
   std::uint32_t shredded_days = 0;  // epoch days whose key was destroyed by this run
   std::uint32_t epoch_horizon = 0;  // the oldest day whose key still exists
   std::uint64_t disk_bytes = 0;     // the database's size after compaction
+};
+
+struct StorageHealth {
+  bool writable = true;              // RocksDB accepts writes
+  std::uint64_t free_bytes = 0;      // free on the data volume, for the server's own user
+  bool room_for_new_chats = true;    // writable, and free_bytes at least the reserve
 };
 
 class StorageRuntime {
@@ -70,6 +79,9 @@ class StorageRuntime {
   // False while the disk is full or failing (writes are refused); /readyz reports it. Each
   // call also tries to resume writing, so readiness returns once space does.
   bool AcceptsWrites() { return database_->AcceptsWrites(); }
+  // AcceptsWrites (which may block while it tries to resume) and the volume's free space
+  // against the reserve: for a periodic check on a worker, never on the event loop.
+  StorageHealth CheckHealth();
 
  private:
   StorageRuntime(DataDirectory data_dir, const Clock& clock, const StorageOptions& options)

@@ -13,6 +13,7 @@
 #include "server/app/admin_service.h"
 #include "server/app/diagnostic_endpoint.h"
 #include "server/app/org_files.h"
+#include "server/app/server_health_check.h"
 #include "server/app/settings_mapping.h"
 #include "server/app/web_routes.h"
 #include "server/auth/account_service.h"
@@ -113,11 +114,15 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config, allowed_origins));
   net::Server* server_handle = nullptr;  // set once started; jobs only run after that
   metrics::HelplineMetrics helpline_metrics;
-  helpline::HelplineService helpline(
-      HelplineOptionsFor(config, org->info),
-      helpline::HelplineEnvironment{SystemNow, [&storage_writer](std::function<void()> job) { storage_writer->Submit(std::move(job)); },
-                                    [&server_handle](std::function<void()> job) { server_handle->Post(std::move(job)); },
-                                    &runtime.stores(), &helpline_metrics});
+  metrics::HealthMetrics health;
+  ServerHealthCheck health_check(runtime, health);
+  health_check.Run();  // before the first request: a full disk is known from the start
+  helpline::HelplineEnvironment environment{
+      SystemNow, [&storage_writer](std::function<void()> job) { storage_writer->Submit(std::move(job)); },
+      [&server_handle](std::function<void()> job) { server_handle->Post(std::move(job)); }, &runtime.stores(),
+      &helpline_metrics};
+  environment.admits_new_chats = [&health] { return health.storage_room_for_chats.load() == 1; };
+  helpline::HelplineService helpline(HelplineOptionsFor(config, org->info), std::move(environment));
   std::string org_dir = config.org.dir;
   // New revocation lists or signing certificate: on `haven counselor revoke` and on SIGHUP.
   auto reload_org = [&server_handle, &helpline, org_dir] {
@@ -140,7 +145,7 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   auto reload_web_apps = ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
   auth_api.Register(router);
   reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *workers, config.auth.secure_cookie);
-  reports::RegisterMetricsApi(router, helpline_metrics, config.metrics.token,
+  reports::RegisterMetricsApi(router, helpline_metrics, health, config.metrics.token,
                               [&server_handle] { return server_handle ? server_handle->connections() : 0; });
   router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(allowed_origins));
   router.HandleWebSocket("/ws/counselor", helpline.CounselorEndpoint(allowed_origins));
@@ -151,8 +156,8 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
 
   net::Server::Options server_options;
   server_options.address_keyer = DailyAddressKeyer();
-  // Ready while storage accepts writes: a full disk takes the server out of rotation.
-  server_options.ready = [&runtime] { return runtime.AcceptsWrites(); };
+  // Ready while storage takes new chats: a full disk takes the server out of rotation.
+  server_options.unready_reason = [&health_check] { return health_check.UnreadyReason(); };
   // SIGHUP: files are read on a worker, never on the event loop.
   server_options.on_reload = [&workers, &config, config_path, allowed_origins, reload_web_apps, reload_org] {
     workers->Submit([&config, config_path, allowed_origins, reload_web_apps, reload_org] {
@@ -187,13 +192,17 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   server_handle = server->get();
   helpline.Restore();
   server_handle->Every(std::chrono::seconds(1), [&helpline] { helpline.Tick(); });
+  // The health check may block (resuming storage): on a worker, one at a time.
+  server_handle->Every(std::chrono::seconds(1), [&workers, &health_check] {
+    if (health_check.TryBegin()) workers->Submit([&health_check] { health_check.Run(); });
+  });
   // Maintenance (epoch shredding, compaction) blocks for a while: it runs on a worker, one run
   // at a time; a run that finds the previous one still going is skipped. Once at start, then
   // every interval.
   std::atomic<bool> maintaining{false};
-  auto maintain = [&workers, &runtime, &maintaining] {
+  auto maintain = [&workers, &runtime, &maintaining, &health] {
     if (maintaining.exchange(true)) return;
-    workers->Submit([&runtime, &maintaining] {
+    workers->Submit([&runtime, &maintaining, &health] {
       auto started = std::chrono::steady_clock::now();
       auto report = runtime.RunMaintenance();
       auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -202,7 +211,11 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
                                           {"epoch_horizon_day", report->epoch_horizon},
                                           {"disk_bytes", report->disk_bytes},
                                           {"ms", static_cast<std::int64_t>(elapsed.count())}});
+        health.maintenance_last_success = std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count();
       } else {
+        ++health.maintenance_failures;
         log::Warn("storage.maintenance_failed", {{"error", storage::CodeName(report.error().code)}});
       }
       maintaining = false;

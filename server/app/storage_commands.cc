@@ -70,6 +70,7 @@ storage::StorageOptions StorageOptionsFor(const Config& config) {
   options.retention.stats_retention_days = config.storage.stats_retention_days;
   options.retention.audit_retention_days = config.storage.audit_retention_days;
   options.compaction_interval_seconds = config.storage.compaction_interval_seconds;
+  options.reserve_free_bytes = std::uint64_t{config.storage.reserve_free_megabytes} << 20;
   return options;
 }
 

@@ -212,7 +212,9 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("storage", "conversation_retention_days", "integer", [](Config& c) -> auto& { return c.storage.conversation_retention_days; }, 1, 3650));
   fields.push_back(IntegerField<std::uint32_t>("storage", "stats_retention_days", "integer", [](Config& c) -> auto& { return c.storage.stats_retention_days; }, 1, 3660));
   fields.push_back(IntegerField<std::uint32_t>("storage", "audit_retention_days", "integer", [](Config& c) -> auto& { return c.storage.audit_retention_days; }, 1, 3660));
-  fields.push_back(IntegerField<std::uint32_t>("storage", "compaction_interval_seconds", "integer", [](Config& c) -> auto& { return c.storage.compaction_interval_seconds; }, 60, 7 * 86400));
+  fields.push_back(IntegerField<std::uint32_t>("storage", "compaction_interval_seconds", "integer", [](Config& c) -> auto& { return c.storage.compaction_interval_seconds; }, 1, 7 * 86400));
+
+  fields.push_back(IntegerField<std::uint32_t>("storage", "reserve_free_megabytes", "integer", [](Config& c) -> auto& { return c.storage.reserve_free_megabytes; }, 0, 1 << 20));
 
   fields.push_back(StringField("org", "dir", [](Config& c) -> auto& { return c.org.dir; }, nullptr));
 

@@ -62,6 +62,9 @@ struct HelplineEnvironment {
   std::function<void(std::function<void()>)> run_on_loop;
   storage::Stores* stores = nullptr;
   metrics::HelplineMetrics* metrics = nullptr;  // /metrics; may be null (tests)
+  // False while storage has no room for a new chat (disk below its reserve, or refusing
+  // writes): a visitor's join is then answered busy at once. Read on the event loop.
+  std::function<bool()> admits_new_chats = [] { return true; };
 };
 
 }  // namespace haven::helpline

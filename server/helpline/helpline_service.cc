@@ -102,6 +102,14 @@ void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinReque
     connection.Close(net::kCloseNormal, "rate limited");
     return;
   }
+  if (!environment_.admits_new_chats()) {
+    // A chat that could not be stored would be lost by a restart: busy, with the numbers.
+    log::Info("helpline.join_refused_storage");
+    if (environment_.metrics) ++environment_.metrics->chats_refused;
+    connection.SendText(RefusedMessage("busy"));
+    connection.Close(net::kCloseNormal, "refused");
+    return;
+  }
   core::ChatId chat;
   randombytes_buf(chat.bytes.data(), chat.bytes.size());
   Token token{};

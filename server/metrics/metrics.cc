@@ -75,7 +75,7 @@ std::size_t ErrorCodeIndex(std::string_view name) {
   return kErrorCodeCount;  // "other"
 }
 
-std::string RenderMetrics(const HelplineMetrics& m, std::int64_t connections) {
+std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health, std::int64_t connections) {
   std::string out;
   Metric(out, "haven_connections", "gauge", "Open HTTP and WebSocket connections.");
   Sample(out, "haven_connections", "", connections);
@@ -110,6 +110,18 @@ std::string RenderMetrics(const HelplineMetrics& m, std::int64_t connections) {
   }
   Metric(out, "haven_storage_failures_total", "counter", "Writes of chat records, statistics or audit entries that failed.");
   Sample(out, "haven_storage_failures_total", "", m.storage_failures.load());
+  Metric(out, "haven_ready", "gauge", "1 while /readyz answers 200 (storage writable with room, clock trusted, not stopping).");
+  Sample(out, "haven_ready", "", health.ready.load());
+  Metric(out, "haven_storage_writable", "gauge", "1 while storage accepts writes; 0 after a full disk or an I/O error, until it resumes.");
+  Sample(out, "haven_storage_writable", "", health.storage_writable.load());
+  Metric(out, "haven_storage_room_for_chats", "gauge", "0 while free space is below storage.reserve_free_megabytes: new visitors are told busy.");
+  Sample(out, "haven_storage_room_for_chats", "", health.storage_room_for_chats.load());
+  Metric(out, "haven_storage_free_bytes", "gauge", "Free bytes on the data volume.");
+  Sample(out, "haven_storage_free_bytes", "", health.storage_free_bytes.load());
+  Metric(out, "haven_storage_maintenance_failures_total", "counter", "Storage maintenance runs (shredding, compaction) that failed.");
+  Sample(out, "haven_storage_maintenance_failures_total", "", health.maintenance_failures.load());
+  Metric(out, "haven_storage_maintenance_last_success_timestamp_seconds", "gauge", "When storage maintenance last succeeded.");
+  Sample(out, "haven_storage_maintenance_last_success_timestamp_seconds", "", health.maintenance_last_success.load());
   m.wait_seconds.Render(out, "haven_wait_seconds", "How long answered visitors waited.");
   m.storage_write_seconds.Render(out, "haven_storage_write_seconds", "Synced storage writes of chat records.");
   return out;

@@ -51,6 +51,17 @@ struct HelplineMetrics {
   HelplineMetrics();
 };
 
+// The server's own condition, set by a health check once a second: what /readyz reports,
+// as numbers an alert can watch.
+struct HealthMetrics {
+  std::atomic<std::int64_t> ready{0};                    // 1 while /readyz answers 200
+  std::atomic<std::int64_t> storage_writable{1};         // 0 while storage refuses writes
+  std::atomic<std::int64_t> storage_room_for_chats{1};   // 0 while new chats are refused for lack of space
+  std::atomic<std::int64_t> storage_free_bytes{0};       // on the data volume
+  std::atomic<std::uint64_t> maintenance_failures{0};    // storage maintenance runs that failed
+  std::atomic<std::int64_t> maintenance_last_success{0}; // Unix time of the last run that succeeded
+};
+
 // Indexes into HelplineMetrics::errors: the control error codes then the rejection codes of
 // docs/protocol.md 12.1, in that table's order.
 inline constexpr std::size_t kErrorCodeCount = 18;
@@ -58,6 +69,6 @@ std::string_view ErrorCodeName(std::size_t index);
 std::size_t ErrorCodeIndex(std::string_view name);
 
 // The whole exposition; `connections` is the server's open connection count.
-std::string RenderMetrics(const HelplineMetrics& metrics, std::int64_t connections);
+std::string RenderMetrics(const HelplineMetrics& metrics, const HealthMetrics& health, std::int64_t connections);
 
 }  // namespace haven::metrics

@@ -58,8 +58,9 @@ std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& 
     return HttpResponse::Text(200, "ok");
   });
   router.Handle("/readyz", {HttpMethod::kGet, HttpMethod::kHead}, [raw](const HttpRequest&) {
-    bool ready = raw->ready.load() && (!raw->options.ready || raw->options.ready());
-    return ready ? HttpResponse::Text(200, "ready") : HttpResponse::Text(503, "not ready");
+    if (!raw->ready.load()) return HttpResponse::Text(503, "not ready: starting or stopping");
+    std::string reason = raw->options.unready_reason ? raw->options.unready_reason() : std::string();
+    return reason.empty() ? HttpResponse::Text(200, "ready") : HttpResponse::Text(503, "not ready: " + reason);
   });
   impl->state.router = std::move(router);
   for (int i = 0; i < config.server.event_loop_threads; ++i) impl->loops.push_back(std::make_unique<EventLoop>());

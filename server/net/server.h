@@ -24,7 +24,9 @@ class Server {
  public:
   struct Options {
     AddressKeyer address_keyer;                // ClientKey for rate limits; none: all zero
-    std::function<bool()> ready;               // /readyz also requires this (e.g. storage writable)
+    // Why the server should take no new work right now (storage full, clock untrusted), or empty
+    // when it can: /readyz answers 503 with the reason. Called on an event loop: must not block.
+    std::function<std::string()> unready_reason;
     std::function<void()> on_stop;             // called on the home loop when shutdown begins
     std::function<void()> on_reload;           // called on the home loop for each SIGHUP
   };

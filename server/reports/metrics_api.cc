@@ -4,11 +4,12 @@
 
 namespace haven::reports {
 
-void RegisterMetricsApi(net::Router& router, const metrics::HelplineMetrics& metrics, std::string token,
+void RegisterMetricsApi(net::Router& router, const metrics::HelplineMetrics& metrics,
+                        const metrics::HealthMetrics& health, std::string token,
                         std::function<std::int64_t()> connections) {
   if (token.empty()) return;  // off: the path does not exist
   router.Handle("/metrics", {net::HttpMethod::kGet},
-                [&metrics, token = std::move(token), connections = std::move(connections)](const net::HttpRequest& request) {
+                [&metrics, &health, token = std::move(token), connections = std::move(connections)](const net::HttpRequest& request) {
                   std::string expected = "Bearer " + token;
                   auto presented = request.Header("Authorization");
                   bool allowed = presented && presented->size() == expected.size() &&
@@ -20,7 +21,7 @@ void RegisterMetricsApi(net::Router& router, const metrics::HelplineMetrics& met
                   }
                   net::HttpResponse response;
                   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                  response.body = metrics::RenderMetrics(metrics, connections ? connections() : 0);
+                  response.body = metrics::RenderMetrics(metrics, health, connections ? connections() : 0);
                   response.headers.emplace_back("Cache-Control", "no-store");
                   return response;
                 });

@@ -10,7 +10,8 @@
 
 namespace haven::reports {
 
-void RegisterMetricsApi(net::Router& router, const metrics::HelplineMetrics& metrics, std::string token,
+void RegisterMetricsApi(net::Router& router, const metrics::HelplineMetrics& metrics,
+                        const metrics::HealthMetrics& health, std::string token,
                         std::function<std::int64_t()> connections);
 
 }  // namespace haven::reports

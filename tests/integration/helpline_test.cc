@@ -18,29 +18,6 @@ std::string Str(const json::object& object, std::string_view key) {
   return value && value->is_string() ? std::string(value->get_string()) : "";
 }
 
-// A counselor on duty with a visitor's chat accepted and the encrypted session up.
-struct Chat {
-  std::unique_ptr<CounselorAccount> account;
-  std::unique_ptr<CounselorBot> counselor;
-  std::unique_ptr<VisitorBot> visitor;
-};
-
-Chat StartChat(ServerProcess& server, const std::string& handle = "c-1") {
-  Chat chat;
-  chat.account = EnrolCounselor(server, handle);
-  chat.counselor = std::make_unique<CounselorBot>(server, *chat.account);
-  EXPECT_TRUE(chat.counselor->connected());
-  chat.counselor->Duty("available");
-  chat.visitor = std::make_unique<VisitorBot>(server);
-  EXPECT_TRUE(chat.visitor->Join());
-  std::string id = chat.visitor->chat();
-  EXPECT_TRUE(chat.counselor->Until([&] { return chat.counselor->LastOf("offer").has_value(); }));
-  chat.counselor->Send({{"type", "answer_offer"}, {"chat_id", id}, {"accept", true}});
-  EXPECT_TRUE(PumpUntil([&] { return chat.counselor->ready_for(id) && chat.visitor->verified(); },
-                        {chat.counselor.get(), chat.visitor.get()}));
-  return chat;
-}
-
 TEST(Helpline, EncryptedChatThroughTheQueueAndAWrapUp) {
   ServerProcess server;
   Chat chat = StartChat(server);

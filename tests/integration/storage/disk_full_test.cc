@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/env.h>
 
+#include <limits>
 #include <thread>
 
 #include "storage/storage_runtime.h"
@@ -106,6 +107,41 @@ TEST_F(StorageDiskFullTest, AFullDiskDuringCompactionDamagesNothing) {
   EXPECT_EQ(physical, 99u) << "records 0..100 expired at +160 s";
   runtime.reset();
   EXPECT_TRUE(Open());
+}
+
+// A server restarted while its volume is full opens read-only rather than failing to start
+// (and being restarted in a loop): reads work, writes say disk_full, and writing comes back
+// by itself once there is room.
+TEST_F(StorageDiskFullTest, OpeningOnAFullDiskServesReadsAndResumesWithSpace) {
+  auto runtime = Open();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(runtime->stores().accounts().Put(Account(i)));
+  runtime.reset();
+
+  fs_->SetDiskFull(true);
+  runtime = Open();
+  ASSERT_TRUE(runtime);
+  EXPECT_FALSE(runtime->AcceptsWrites());
+  EXPECT_FALSE(runtime->CheckHealth().room_for_new_chats);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(**runtime->stores().accounts().Get(Account(i).handle), Account(i));
+  auto refused = runtime->stores().accounts().Put(Account(9));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kDiskFull) << refused.error().ToString();
+
+  fs_->SetDiskFull(false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // failed reopens are retried every 250 ms
+  EXPECT_TRUE(runtime->AcceptsWrites());
+  ASSERT_TRUE(runtime->stores().accounts().Put(Account(9)));
+  EXPECT_TRUE(runtime->stores().accounts().Get(Account(9).handle)->has_value());
+}
+
+TEST_F(StorageDiskFullTest, HealthKeepsAReserveForTheChatsInProgress) {
+  options_.reserve_free_bytes = std::numeric_limits<std::uint64_t>::max();  // more than any volume has
+  auto runtime = Open();
+  StorageHealth health = runtime->CheckHealth();
+  EXPECT_TRUE(health.writable);
+  EXPECT_GT(health.free_bytes, 0u);
+  EXPECT_FALSE(health.room_for_new_chats) << "below the reserve, though writes still work";
+  ASSERT_TRUE(runtime->stores().accounts().Put(Account(1)));
 }
 
 }  // namespace

@@ -129,4 +129,13 @@ class CounselorBot : public Bot {
   bool ready_ = false;
 };
 
+// A counselor on duty with a visitor's chat accepted and the encrypted session up.
+struct Chat {
+  std::unique_ptr<CounselorAccount> account;
+  std::unique_ptr<CounselorBot> counselor;
+  std::unique_ptr<VisitorBot> visitor;
+};
+// Enrols `handle`, puts it on duty, brings a visitor in and has the counselor accept.
+Chat StartChat(ServerProcess& server, const std::string& handle = "c-1");
+
 }  // namespace haven::testing

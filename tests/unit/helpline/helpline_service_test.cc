@@ -376,7 +376,7 @@ TEST_F(HelplineServiceTest, AFullDiskIsCountedAndTheWrapUpIsNotAcknowledged) {
   Drain();
   EXPECT_EQ(Str(counselor->Next("error"), "code"), "storage_unavailable");
   EXPECT_GT(metrics_.storage_failures.load(), before);
-  EXPECT_NE(metrics::RenderMetrics(metrics_, 0).find("haven_storage_failures_total " +
+  EXPECT_NE(metrics::RenderMetrics(metrics_, metrics::HealthMetrics{}, 0).find("haven_storage_failures_total " +
                                                      std::to_string(metrics_.storage_failures.load()) + "\n"),
             std::string::npos);
 }
@@ -648,7 +648,7 @@ TEST_F(HelplineServiceTest, MetricsCountFramesErrorsAndQueues) {
   EXPECT_EQ(metrics_.chats_answered.load(), 1u);
   EXPECT_EQ(metrics_.chats_active.load(), 1);
   EXPECT_EQ(metrics_.errors[metrics::ErrorCodeIndex("bad_message")].load(), 1u);
-  std::string text = metrics::RenderMetrics(metrics_, 7);
+  std::string text = metrics::RenderMetrics(metrics_, metrics::HealthMetrics{}, 7);
   EXPECT_NE(text.find("haven_relay_frames_total{direction=\"to_counselor\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("haven_connections 7\n"), std::string::npos);
   EXPECT_EQ(text.find(chat), std::string::npos) << "no label may name a chat";

@@ -1,0 +1,31 @@
+#include "server/app/server_health_check.h"
+
+#include "server/log/log.h"
+
+namespace haven::app {
+
+void ServerHealthCheck::Run() {
+  storage::StorageHealth storage = storage_.CheckHealth();
+  bool was_room = health_.storage_room_for_chats.load() == 1;
+  health_.storage_writable = storage.writable ? 1 : 0;
+  health_.storage_room_for_chats = storage.room_for_new_chats ? 1 : 0;
+  health_.storage_free_bytes = static_cast<std::int64_t>(storage.free_bytes);
+  health_.ready = UnreadyReason().empty() ? 1 : 0;
+  if (was_room != storage.room_for_new_chats) {
+    // Said once per change, so the log shows when new visitors began and stopped being refused.
+    if (storage.room_for_new_chats) {
+      log::Info("storage.room_for_chats", {{"free_bytes", storage.free_bytes}});
+    } else {
+      log::Error("storage.no_room_for_chats", {{"writable", storage.writable}, {"free_bytes", storage.free_bytes}});
+    }
+  }
+  running_ = false;
+}
+
+std::string ServerHealthCheck::UnreadyReason() const {
+  if (health_.storage_writable.load() == 0) return "storage refuses writes (disk full or failing); see the log";
+  if (health_.storage_room_for_chats.load() == 0) return "disk almost full (below storage.reserve_free_megabytes)";
+  return "";
+}
+
+}  // namespace haven::app
