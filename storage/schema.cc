@@ -19,6 +19,9 @@ constexpr RecordDeclaration kRecords[] = {
   {kTicket, "ticket", Family::kSessions,
    "'t' KeyedName(names key, \"ticket\", ticket)",
    "storage.ticket_ttl_seconds"},
+  {kDuty, "duty", Family::kSessions,
+   "'d' KeyedName(names key, \"duty\", handle)",
+   "storage.session_ttl_seconds"},
   {kConversation, "conversation", Family::kConversations,
    "KeyedName(names key, \"chat\", chat id)",
    "storage.conversation_retention_days"},
@@ -60,6 +63,8 @@ constexpr FieldDeclaration kFields[] = {
 
   {kSession, 1, "handle", kText},
   {kTicket, 1, "handle", kText},
+  {kDuty, 1, "handle", kText},
+  {kDuty, 2, "state", kUint},
 
   {kConversation, 1, "chat_id", kBytes},
   {kConversation, 2, "state", kUint},

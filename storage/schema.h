@@ -39,6 +39,7 @@ enum class RecordType : std::uint8_t {
   kStatsHistogram = 6,
   kAuditEntry = 7,
   kAuditHead = 8,
+  kDuty = 9,
 };
 
 struct RecordDeclaration {

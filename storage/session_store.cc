@@ -8,6 +8,13 @@ namespace {
 
 constexpr std::uint8_t kSessionPrefix = 's';
 constexpr std::uint8_t kTicketPrefix = 't';
+constexpr std::uint8_t kDutyPrefix = 'd';
+
+Bytes DutyKey(const SealedRecords& records, std::string_view handle) {
+  auto name = crypto::KeyedName(records.keys().NamesKey(), "duty",
+                                ByteView(reinterpret_cast<const std::uint8_t*>(handle.data()), handle.size()));
+  return crypto::ByteWriter().U8(kDutyPrefix).Append(name).Take();
+}
 
 Result<std::string> DecodeHandle(RecordType type, ByteView payload) {
   auto reader = RecordReader::Parse(type, payload);
@@ -86,6 +93,42 @@ Result<std::size_t> SessionStore::DeleteAllForHandle(std::string_view handle) {
   std::size_t count = batch.operations().size();
   if (auto written = records_.Write(batch, Durability::kSynced); !written) return std::unexpected(written.error());
   return count;
+}
+
+Result<void> SessionStore::PutDuty(std::string_view handle, DutyRecord state) {
+  if (handle.empty()) return Fail(ErrorCode::kInvalidArgument, "empty handle");
+  RecordWriter writer(RecordType::kDuty);
+  writer.Text("handle", handle);
+  writer.Uint("state", static_cast<std::uint64_t>(state));
+  auto payload = writer.Finish();
+  if (!payload) return std::unexpected(payload.error());
+  std::uint64_t expires_at = records_.clock().NowSeconds() + retention_.session_ttl_seconds;
+  return records_.Put(Family::kSessions, DutyKey(records_, handle), *payload, expires_at, Durability::kSynced);
+}
+
+Result<void> SessionStore::DeleteDuty(std::string_view handle) {
+  return records_.Delete(Family::kSessions, DutyKey(records_, handle), Durability::kSynced);
+}
+
+Result<std::vector<DutyEntry>> SessionStore::ListDuty(std::size_t* unreadable) const {
+  std::vector<DutyEntry> entries;
+  std::size_t skipped = 0;
+  auto scanned = records_.ForEach(Family::kSessions, KeyRange::Prefix(Bytes{kDutyPrefix}),
+                                  [&](ByteView, const Result<Record>& record) {
+                                    auto reader = record ? RecordReader::Parse(RecordType::kDuty, record->payload.bytes())
+                                                         : Result<RecordReader>(std::unexpected(record.error()));
+                                    std::uint64_t state = reader ? reader->Uint("state") : 0;
+                                    std::string handle = reader ? reader->Text("handle") : std::string();
+                                    if (handle.empty() || (state != 1 && state != 2)) {
+                                      ++skipped;
+                                      return true;
+                                    }
+                                    entries.push_back(DutyEntry{std::move(handle), static_cast<DutyRecord>(state)});
+                                    return true;
+                                  });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (unreadable) *unreadable = skipped;
+  return entries;
 }
 
 }  // namespace haven::storage

@@ -1,5 +1,6 @@
-// SessionStore: duty-console sessions and the single-use tickets that admit a console's
-// WebSocket.
+// SessionStore: duty-console sessions, the single-use tickets that admit a console's
+// WebSocket, and each counselor's duty state, so that a restart does not take counselors off
+// duty (a console reconnects within seconds and finds itself as it was).
 //
 // Tokens and tickets are bearer secrets, so they are never stored: the record key is a
 // keyed hash of the token (schema.cc), and a stolen data directory does not yield a working
@@ -18,12 +19,21 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/retention.h"
 #include "storage/schema.h"
 #include "storage/sealed_records.h"
 
 namespace haven::storage {
+
+// The duty states worth keeping across a restart; off duty is the absence of a record.
+enum class DutyRecord : std::uint8_t { kAvailable = 1, kAway = 2 };
+
+struct DutyEntry {
+  std::string handle;
+  DutyRecord state = DutyRecord::kAvailable;
+};
 
 struct SessionRecord {
   std::string handle;
@@ -52,6 +62,12 @@ class SessionStore {
   // write; records that do not open go too, since they admit no one. Returns how many
   // records went. Scans the family, which holds only live sessions and tickets.
   Result<std::size_t> DeleteAllForHandle(std::string_view handle);
+
+  // A counselor's duty state, kept storage.session_ttl_seconds from the last change; synced.
+  Result<void> PutDuty(std::string_view handle, DutyRecord state);
+  Result<void> DeleteDuty(std::string_view handle);
+  // Every live duty record; one that does not open is skipped (counted in `unreadable`).
+  Result<std::vector<DutyEntry>> ListDuty(std::size_t* unreadable = nullptr) const;
 
  private:
   Bytes RecordKey(std::uint8_t prefix, ByteView token) const;

@@ -36,9 +36,13 @@ struct SetAway {
   CounselorHandle counselor;
   bool away = true;
 };
+// A counselor's console connected or dropped. On connecting, the counselor is always told its
+// duty state (off duty too, with `capacity`): a console coming back after a restart must not
+// go on showing what it showed before.
 struct CounselorConnection {
   CounselorHandle counselor;
   bool connected = false;
+  int capacity = 0;  // the account's max_chats, for the off-duty status
 };
 struct TakeNext {
   CounselorHandle counselor;
@@ -88,12 +92,21 @@ struct RestoreChat {
   std::optional<Instant> accepted_at;
 };
 
+// After a restart: a counselor who was on duty before it. On duty again in the same state, but
+// not connected: it counts as on duty (visitors are queued, not told nobody is there) and is
+// offered nothing until its console is back; the resume window starts now.
+struct RestoreDuty {
+  CounselorHandle counselor;
+  CounselorProfile profile;
+  bool away = false;
+};
+
 // Time passes: offers and transfers time out, resume windows close, long waits expire,
 // queue positions are re-announced (at a bounded rate).
 struct Tick {};
 
 using Command = std::variant<JoinQueue, LeaveChat, VisitorConnection, GoOnDuty, GoOffDuty, SetAway,
                              CounselorConnection, TakeNext, AnswerOffer, RequestTransfer, AnswerTransfer, EndChat,
-                             ReleaseChat, SubmitWrapUp, RemoveCounselor, RestoreChat, Tick>;
+                             ReleaseChat, SubmitWrapUp, RemoveCounselor, RestoreChat, RestoreDuty, Tick>;
 
 }  // namespace haven::core

@@ -366,7 +366,10 @@ void Helpline::On(const SetAway& command, Instant now, Effects& out) {
 
 void Helpline::On(const CounselorConnection& command, Instant now, Effects& out) {
   Counselor* counselor = roster_.Find(command.counselor);
-  if (!counselor) return;  // never on duty: nothing to track
+  if (!counselor) {  // off duty: nothing to track, but the console must know it
+    if (command.connected) out.push_back(CounselorStatus{command.counselor, CounselorState::kOffDuty, 0, command.capacity});
+    return;
+  }
   counselor->connected = command.connected;
   if (!command.connected) {
     counselor->disconnected_at = now;
@@ -563,6 +566,15 @@ void Helpline::On(const RestoreChat& command, Instant now, Effects& out) {
     chat.state = ChatState::kWaiting;
     queue_.PushBack(chat.id, chat.lane);
   }
+}
+
+void Helpline::On(const RestoreDuty& command, Instant now, Effects&) {
+  Counselor& counselor = roster_.Upsert(command.counselor);
+  counselor.profile = command.profile;
+  counselor.profile.max_chats = std::max({1, counselor.profile.max_chats, counselor.Load()});
+  counselor.state = command.away ? CounselorState::kAway : CounselorState::kAvailable;
+  counselor.connected = false;
+  counselor.disconnected_at = now;
 }
 
 void Helpline::On(const Tick&, Instant now, Effects& out) {

@@ -112,6 +112,7 @@ class Helpline {
   void On(const SubmitWrapUp& command, Instant now, Effects& out);
   void On(const RemoveCounselor& command, Instant now, Effects& out);
   void On(const RestoreChat& command, Instant now, Effects& out);
+  void On(const RestoreDuty& command, Instant now, Effects& out);
   void On(const Tick& command, Instant now, Effects& out);
 
   Routing CurrentRouting() const;

@@ -85,7 +85,54 @@ std::size_t HelplineService::Restore() {
     ++restored;
   }
   log::Info("helpline.restored", {{"chats", restored}, {"unreadable", live->unreadable}});
+  RestoreDuty();
   return restored;
+}
+
+void HelplineService::RestoreDuty() {
+  std::size_t unreadable = 0;
+  auto kept = environment_.stores->sessions().ListDuty(&unreadable);
+  if (!kept) {
+    log::Error("helpline.duty_restore_failed", {{"error", storage::CodeName(kept.error().code)}});
+    return;
+  }
+  std::size_t restored = 0;
+  for (const storage::DutyEntry& entry : *kept) {
+    auto account = environment_.stores->accounts().Get(entry.handle);
+    bool usable = account && *account && (*account)->status == storage::AccountStatus::kActive &&
+                  !(*account)->certificate.empty();
+    if (!usable) continue;  // revoked or gone since: its record expires on its own
+    bool away = entry.state == storage::DutyRecord::kAway;
+    Run(core::RestoreDuty{entry.handle, ProfileOf(**account), away});
+    kept_duty_[entry.handle] = away ? core::CounselorState::kAway : core::CounselorState::kAvailable;
+    ++restored;
+  }
+  duty_refreshed_at_ = now();
+  log::Info("helpline.duty_restored", {{"counselors", restored}, {"unreadable", unreadable}});
+}
+
+void HelplineService::KeepDuty(const core::CounselorHandle& counselor, core::CounselorState state, bool refresh) {
+  if (!environment_.stores) return;
+  auto kept = kept_duty_.find(counselor);
+  core::CounselorState before = kept == kept_duty_.end() ? core::CounselorState::kOffDuty : kept->second;
+  if (before == state && !refresh) return;
+  if (state == core::CounselorState::kOffDuty) {
+    kept_duty_.erase(counselor);
+  } else {
+    kept_duty_[counselor] = state;
+  }
+  environment_.run_blocking([stores = environment_.stores, metrics = environment_.metrics, counselor, state] {
+    auto written = state == core::CounselorState::kOffDuty
+                       ? stores->sessions().DeleteDuty(counselor)
+                       : stores->sessions().PutDuty(counselor, state == core::CounselorState::kAway
+                                                                   ? storage::DutyRecord::kAway
+                                                                   : storage::DutyRecord::kAvailable);
+    if (!written) {
+      // The counselor stays on duty; only a restart now would take her off it.
+      if (metrics) ++metrics->storage_failures;
+      log::Error("helpline.duty_not_kept", {{"error", storage::CodeName(written.error().code)}});
+    }
+  });
 }
 
 // --- visitors ---
@@ -317,7 +364,7 @@ void HelplineService::FinishAuth(CounselorConnection& connection, CounselorConne
     });
     if (route->second.visitor) route->second.visitor->SendText(VisitorPeerMessage(true));
   }
-  Run(core::CounselorConnection{handle, true});
+  Run(core::CounselorConnection{handle, true, me.profile.max_chats});
 }
 
 void HelplineService::CounselorCommand(CounselorConnection& connection, const CounselorMessage& message) {
@@ -452,6 +499,12 @@ void HelplineService::Tick() {
   }
   visitor_joins_.Prune(current);
   Apply(core_.Handle(core::Tick{}, current));
+  // Duty records live storage.session_ttl_seconds from their last write: rewrite them hourly.
+  if (current - duty_refreshed_at_ >= std::chrono::hours(1)) {
+    duty_refreshed_at_ = current;
+    auto kept = kept_duty_;
+    for (const auto& [counselor, state] : kept) KeepDuty(counselor, state, true);
+  }
   BroadcastQueueOverview();
   Measure();
   if (++ticks_ % 2 == 0) SendSnapshots(true);
@@ -650,6 +703,7 @@ void HelplineService::Apply(const core::Effect& effect) {
             if (CounselorConnection* counselor = Counselor(status.counselor)) {
               counselor->SendText(StatusMessage(status.state, status.load, status.capacity));
             }
+            KeepDuty(status.counselor, status.state);
           },
           [&](const core::Rejected& rejected) {
             CountError(core::RejectionName(rejected.code));

@@ -94,6 +94,10 @@ class HelplineService {
   void AnswerJoin(VisitorConnection& connection, const core::ChatId& chat, std::string joined);
   void Count(const core::RecordStatistics& statistics);
   void Audit(const std::string& actor, std::string_view action);
+  // Keeps a counselor's duty state in storage when it changed (or, with `refresh`, again so
+  // that its record does not expire), so a restart puts it back on duty.
+  void KeepDuty(const core::CounselorHandle& counselor, core::CounselorState state, bool refresh = false);
+  void RestoreDuty();
   void BroadcastQueueOverview();
   void SendSnapshots(bool only_if_changed);
   void CountError(std::string_view code);
@@ -119,6 +123,8 @@ class HelplineService {
   std::uint64_t ticks_ = 0;
   OperatorHistory history_;
   std::size_t visitor_connections_ = 0;
+  std::map<core::CounselorHandle, core::CounselorState> kept_duty_;  // what storage holds; off duty: absent
+  core::Instant duty_refreshed_at_{};
 };
 
 }  // namespace haven::helpline

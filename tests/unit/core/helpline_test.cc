@@ -371,6 +371,43 @@ TEST_F(HelplineTest, RestoredQueueKeepsOrderAndActiveChatsWaitForTheirCounselor)
   EXPECT_EQ(One<Assigned>(Do(TakeNext{"c-1"})).chat, Chat(2));
 }
 
+TEST_F(HelplineTest, AConsoleThatConnectsOffDutyIsToldSo) {
+  // Without this a console that reconnects after a restart keeps showing what it showed before.
+  auto status = One<CounselorStatus>(Do(CounselorConnection{"c-1", true, 3}));
+  EXPECT_EQ(status.counselor, "c-1");
+  EXPECT_EQ(status.state, CounselorState::kOffDuty);
+  EXPECT_EQ(status.capacity, 3);
+  EXPECT_TRUE(All<CounselorStatus>(Do(CounselorConnection{"c-1", false, 3})).empty());
+}
+
+TEST_F(HelplineTest, RestoredDutyQueuesVisitorsUntilTheConsoleIsBack) {
+  Do(RestoreDuty{"c-1", Profile(), false});
+  // Not connected yet: visitors wait rather than hear that nobody is there...
+  EXPECT_TRUE(All<Refused>(Join(1)).empty());
+  EXPECT_EQ(helpline_.waiting(), 1u);
+  // ...and the console, back, finds itself available.
+  auto status = One<CounselorStatus>(Do(CounselorConnection{"c-1", true, 2}));
+  EXPECT_EQ(status.state, CounselorState::kAvailable);
+  EXPECT_EQ(One<Assigned>(Do(TakeNext{"c-1"})).chat, Chat(1));
+}
+
+TEST_F(HelplineTest, RestoredAwayStaysAwayAndOverridesTheChatsGuess) {
+  Instant earlier = clock_.now() - 5min;
+  Do(RestoreChat{Chat(3), {}, earlier, std::string("c-1"), 0, earlier + 1min});
+  Do(RestoreDuty{"c-1", Profile(), false});  // available before the restart, with a chat
+  EXPECT_EQ(One<CounselorStatus>(Do(CounselorConnection{"c-1", true, 2})).state, CounselorState::kAvailable);
+  Do(RestoreDuty{"c-2", Profile(), true});
+  EXPECT_EQ(One<CounselorStatus>(Do(CounselorConnection{"c-2", true, 2})).state, CounselorState::kAway);
+}
+
+TEST_F(HelplineTest, ARestoredCounselorWhoNeverComesBackLeavesDuty) {
+  Do(RestoreDuty{"c-1", Profile(), false});
+  clock_.Advance(2min);
+  auto effects = Do(Tick{});
+  EXPECT_EQ(One<CounselorStatus>(effects).state, CounselorState::kOffDuty);
+  EXPECT_EQ(One<Refused>(Join(1)).reason, RefusalReason::kOffline);
+}
+
 // --- offer mode ---
 
 class OfferModeTest : public HelplineTest {

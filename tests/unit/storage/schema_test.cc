@@ -29,6 +29,7 @@ std::optional<RecordType> TypeOfKey(Family family, ByteView key) {
     case Family::kSessions:
       if (key[0] == 's') return RecordType::kSession;
       if (key[0] == 't') return RecordType::kTicket;
+      if (key[0] == 'd') return RecordType::kDuty;
       return std::nullopt;
     case Family::kConversations: return key.size() == 32 ? std::optional(RecordType::kConversation) : std::nullopt;
     case Family::kStats:
@@ -85,6 +86,7 @@ class SchemaTest : public ::testing::Test {
     Bytes token(32, 7), ticket(32, 8);
     ASSERT_TRUE(stores_.sessions().PutSession(token, "maria"));
     ASSERT_TRUE(stores_.sessions().PutTicket(ticket, "maria"));
+    ASSERT_TRUE(stores_.sessions().PutDuty("maria", DutyRecord::kAvailable));
     ConversationRecord conversation{{1, 2, 3}, ConversationState::kEnded, kNow - 600, kNow - 500, kNow,
                                     "urgent", "bg", "under-18", "maria", "referred", {9, 9}, 2};
     ASSERT_TRUE(stores_.conversations().Put(conversation));

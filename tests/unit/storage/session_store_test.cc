@@ -88,5 +88,28 @@ TEST_F(SessionStoreTest, ShortTokensAreRefused) {
   EXPECT_EQ(stores_.sessions().PutSession(Bytes(8, 1), "maria").error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST_F(SessionStoreTest, DutyIsKeptPerCounselorReplacedAndExpires) {
+  ASSERT_TRUE(stores_.sessions().PutDuty("maria", DutyRecord::kAvailable));
+  ASSERT_TRUE(stores_.sessions().PutDuty("ivan", DutyRecord::kAway));
+  ASSERT_TRUE(stores_.sessions().PutDuty("maria", DutyRecord::kAway));  // replaces, one per counselor
+  auto kept = stores_.sessions().ListDuty();
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->size(), 2u);
+  for (const auto& entry : *kept) EXPECT_EQ(entry.state, DutyRecord::kAway) << entry.handle;
+
+  ASSERT_TRUE(stores_.sessions().DeleteDuty("ivan"));
+  ASSERT_EQ(stores_.sessions().ListDuty()->size(), 1u);
+  EXPECT_EQ(stores_.sessions().ListDuty()->front().handle, "maria");
+  clock_.Advance(43200);
+  EXPECT_TRUE(stores_.sessions().ListDuty()->empty()) << "no older than a console session";
+}
+
+TEST_F(SessionStoreTest, LoggingOutEverywhereLeavesDutyToTheHelpline) {
+  ASSERT_TRUE(stores_.sessions().PutDuty("maria", DutyRecord::kAvailable));
+  ASSERT_TRUE(stores_.sessions().PutSession(Token(1), "maria"));
+  ASSERT_TRUE(stores_.sessions().DeleteAllForHandle("maria"));
+  EXPECT_EQ(stores_.sessions().ListDuty()->size(), 1u) << "the helpline takes her off duty and deletes it";
+}
+
 }  // namespace
 }  // namespace haven::storage
