@@ -9,4 +9,9 @@ std::uint64_t SystemClock::NowSeconds() const {
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count());
 }
 
+std::uint64_t SystemClock::MonotonicSeconds() const {
+  auto since_start = std::chrono::steady_clock::now().time_since_epoch();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(since_start).count());
+}
+
 }  // namespace haven::storage

@@ -1,5 +1,7 @@
 #include "storage/sealed_records.h"
 
+#include <algorithm>
+
 #include "crypto/sealing.h"
 #include "storage/record_format.h"
 
@@ -13,7 +15,9 @@ Result<void> SealedRecords::AddPut(WriteBatch& batch, Family family, ByteView ke
   ValueHeader header{kValueVersion, now, expires_at, 0};
   std::shared_ptr<const crypto::SecretBytes> epoch_key;
   if (UsesEpochKeys(family)) {
-    header.key_epoch = static_cast<std::uint32_t>(now / kSecondsPerDay);
+    // Never a day whose key is already gone: after the clock went back below the horizon the
+    // record is sealed under the horizon's key (and so kept a little longer, never lost).
+    header.key_epoch = std::max(static_cast<std::uint32_t>(now / kSecondsPerDay), keys_.horizon_day());
     auto found = keys_.EpochKey(header.key_epoch);
     if (!found) return std::unexpected(found.error());
     epoch_key = *found;

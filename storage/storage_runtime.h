@@ -23,6 +23,7 @@
 #include "storage/retention.h"
 #include "storage/rocksdb_store.h"
 #include "storage/stores.h"
+#include "storage/trusted_time.h"
 
 namespace haven::storage {
 
@@ -35,6 +36,9 @@ struct StorageOptions {
   // Below this much free space on the data volume no new chat is taken on: what is left
   // serves the chats in progress, accounts and RocksDB's own recovery.
   std::uint64_t reserve_free_bytes = 64ull << 20;
+  // How far the trusted time may move beyond the real time that passed, per maintenance run
+  // and at start (trusted_time.h).
+  std::uint64_t max_clock_step_seconds = 3600;
   rocksdb::Env* env = nullptr;       // tests inject faults
 };
 
@@ -42,12 +46,16 @@ struct MaintenanceReport {
   std::uint32_t shredded_days = 0;  // epoch days whose key was destroyed by this run
   std::uint32_t epoch_horizon = 0;  // the oldest day whose key still exists
   std::uint64_t disk_bytes = 0;     // the database's size after compaction
+  ClockState clock = ClockState::kTrusted;
+  std::int64_t clock_skew_seconds = 0;  // wall clock minus trusted time
 };
 
 struct StorageHealth {
   bool writable = true;              // RocksDB accepts writes
   std::uint64_t free_bytes = 0;      // free on the data volume, for the server's own user
   bool room_for_new_chats = true;    // writable, and free_bytes at least the reserve
+  ClockState clock = ClockState::kTrusted;
+  std::int64_t clock_skew_seconds = 0;  // wall clock minus trusted time
 };
 
 class StorageRuntime {
@@ -60,16 +68,24 @@ class StorageRuntime {
   // data_directory, key_file, corrupt, io_error, disk_full.
   static Result<std::unique_ptr<StorageRuntime>> Open(const StorageOptions& options, const Clock& clock);
 
+  // The operator confirms that the wall clock is right (after a long stop, or once a wrong
+  // clock was corrected): the next Open trusts it as it is. Takes the data directory's lock,
+  // so it fails while a server has the data open. (haven storage trust-clock)
+  static Result<void> TrustWallClock(const std::filesystem::path& data_dir, const Clock& clock);
+
   StorageRuntime(const StorageRuntime&) = delete;
   StorageRuntime& operator=(const StorageRuntime&) = delete;
 
   Stores& stores() { return *stores_; }
   RocksDbStore& database() { return *database_; }
   const KeyRing& keys() const { return *keys_; }
+  const TrustedTime& trusted_time() const { return *trusted_; }
 
-  // Advances the epoch keys to today - conversation_retention_days, then compacts every
-  // family so the filter drops expired and shredded records and their bytes leave the live
-  // files (and, once flushed, the write-ahead log).
+  // Moves the trusted time on (trusted_time.h; the new value is kept in <data_dir>/clock.mark),
+  // advances the epoch keys to trusted today - conversation_retention_days, then compacts
+  // every family so the filter drops expired and shredded records and their bytes leave the
+  // live files (and, once flushed, the write-ahead log). Both act on the trusted time, never
+  // on a wall clock that ran ahead.
   Result<MaintenanceReport> RunMaintenance();
 
   // Stops a compaction in progress (RunMaintenance then fails) and any later one: for
@@ -90,6 +106,8 @@ class StorageRuntime {
   DataDirectory data_dir_;  // first: locked before anything is opened, released last
   const Clock& clock_;
   StorageOptions options_;
+  std::unique_ptr<TrustedTime> trusted_;
+  std::uint64_t last_check_monotonic_ = 0;  // RunMaintenance is one run at a time
   std::unique_ptr<KeyRing> keys_;
   std::unique_ptr<RocksDbStore> database_;  // after keys_: its filter reads the key ring
   std::unique_ptr<Stores> stores_;

@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
   auto* inspect_command = storage_command->add_subcommand(
       "inspect", "Counts per family, oldest and newest expiry, epoch key horizon");
   inspect_command->add_option("--config", inspect.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
+  haven::app::StorageInspectOptions trust_clock;
+  auto* trust_clock_command = storage_command->add_subcommand(
+      "trust-clock", "Confirm that this machine's clock is right (after a long stop or a clock fix)");
+  trust_clock_command->add_option("--config", trust_clock.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
 
   haven::app::CounselorOptions counselor;
   auto* counselor_command = app.add_subcommand("counselor", "Invite, certify and revoke counselors");
@@ -101,6 +105,7 @@ int main(int argc, char** argv) {
   if (*list_command) return haven::app::RunCounselorList(counselor);
   if (*backup_create_command) return haven::app::RunBackupCreate(backup_create);
   if (*inspect_command) return haven::app::RunStorageInspect(inspect);
+  if (*trust_clock_command) return haven::app::RunStorageTrustClock(trust_clock);
   if (*org_init_command) return haven::app::RunOrgInit(org_init);
   if (*signing_command) return haven::app::RunOrgSigningKey(signing);
   if (*serve_command) return haven::app::RunServeCommand(serve);

@@ -209,6 +209,8 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
       if (report) {
         log::Info("storage.maintenance", {{"shredded_days", report->shredded_days},
                                           {"epoch_horizon_day", report->epoch_horizon},
+                                          {"clock", storage::ClockStateName(report->clock)},
+                                          {"clock_skew_seconds", report->clock_skew_seconds},
                                           {"disk_bytes", report->disk_bytes},
                                           {"ms", static_cast<std::int64_t>(elapsed.count())}});
         health.maintenance_last_success = std::chrono::duration_cast<std::chrono::seconds>(

@@ -10,6 +10,18 @@ void ServerHealthCheck::Run() {
   health_.storage_writable = storage.writable ? 1 : 0;
   health_.storage_room_for_chats = storage.room_for_new_chats ? 1 : 0;
   health_.storage_free_bytes = static_cast<std::int64_t>(storage.free_bytes);
+  auto was_clock = static_cast<storage::ClockState>(health_.clock_state.load());
+  health_.clock_state = static_cast<std::int64_t>(storage.clock);
+  health_.clock_skew_seconds = storage.clock_skew_seconds;
+  if (was_clock != storage.clock) {
+    if (storage.clock == storage::ClockState::kTrusted) {
+      log::Info("clock.trusted");
+    } else {
+      // Loud on purpose: shredding is held back and someone must look at the machine's time.
+      log::Error("clock.untrusted", {{"state", storage::ClockStateName(storage.clock)},
+                                     {"skew_seconds", storage.clock_skew_seconds}});
+    }
+  }
   health_.ready = UnreadyReason().empty() ? 1 : 0;
   if (was_room != storage.room_for_new_chats) {
     // Said once per change, so the log shows when new visitors began and stopped being refused.
@@ -25,6 +37,15 @@ void ServerHealthCheck::Run() {
 std::string ServerHealthCheck::UnreadyReason() const {
   if (health_.storage_writable.load() == 0) return "storage refuses writes (disk full or failing); see the log";
   if (health_.storage_room_for_chats.load() == 0) return "disk almost full (below storage.reserve_free_megabytes)";
+  switch (static_cast<storage::ClockState>(health_.clock_state.load())) {
+    case storage::ClockState::kAhead:
+      return "clock ahead of the trusted time by " + std::to_string(health_.clock_skew_seconds.load()) +
+             " s: shredding held back (a wrong clock, or a long stop: haven storage trust-clock)";
+    case storage::ClockState::kBehind:
+      return "clock behind the trusted time by " + std::to_string(-health_.clock_skew_seconds.load()) +
+             " s: the clock went back; check time synchronisation";
+    case storage::ClockState::kTrusted: break;
+  }
   return "";
 }
 

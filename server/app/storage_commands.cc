@@ -71,6 +71,7 @@ storage::StorageOptions StorageOptionsFor(const Config& config) {
   options.retention.audit_retention_days = config.storage.audit_retention_days;
   options.compaction_interval_seconds = config.storage.compaction_interval_seconds;
   options.reserve_free_bytes = std::uint64_t{config.storage.reserve_free_megabytes} << 20;
+  options.max_clock_step_seconds = config.storage.max_clock_step_seconds;
   return options;
 }
 
@@ -145,6 +146,30 @@ int RunStorageInspect(const StorageInspectOptions& options) {
   std::printf("\nepoch key horizon: %s\n", horizon_text.c_str());
   std::printf("database on disk:  %" PRIu64 " bytes in %s\n", (*database)->DiskBytes(), database_path.c_str());
   std::printf("expired and shredded records are removed by the next maintenance (storage.compaction_interval_seconds)\n");
+  return 0;
+}
+
+int RunStorageTrustClock(const StorageInspectOptions& options) {
+  auto config = LoadForStorage(options.config_path);
+  if (!config) return config.error();
+  storage::SystemClock clock;
+  auto before = storage::TrustedTime::ReadMark(config->server.data_dir);
+  auto trusted = storage::StorageRuntime::TrustWallClock(config->server.data_dir, clock);
+  if (!trusted) {
+    if (trusted.error().detail.find("in use") != std::string::npos) {
+      return Failed(trusted.error().detail + "; stop haven serve first, then start it again after this command");
+    }
+    return Failed(trusted.error().ToString());
+  }
+  std::time_t now = static_cast<std::time_t>(clock.NowSeconds());
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", std::gmtime(&now));
+  std::cout << "The trusted time is now this machine's clock: " << text << ".\n";
+  if (before && *before) {
+    auto difference = static_cast<std::int64_t>(clock.NowSeconds()) - static_cast<std::int64_t>(**before);
+    std::cout << "It was " << (difference >= 0 ? difference : -difference) << " s " << (difference >= 0 ? "behind" : "ahead of")
+              << " the clock. Epoch keys past retention are destroyed at the next start.\n";
+  }
   return 0;
 }
 

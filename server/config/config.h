@@ -62,6 +62,7 @@ struct StorageSettings {
   std::uint32_t audit_retention_days = 365;         // audit log entries
   std::uint32_t compaction_interval_seconds = 3600; // how often expired bytes are compacted away
   std::uint32_t reserve_free_megabytes = 64;        // below this much free space: no new chats
+  std::uint32_t max_clock_step_seconds = 3600;      // trusted time may gain this much per maintenance run
   bool operator==(const StorageSettings&) const = default;
 };
 

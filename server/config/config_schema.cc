@@ -214,6 +214,7 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("storage", "audit_retention_days", "integer", [](Config& c) -> auto& { return c.storage.audit_retention_days; }, 1, 3660));
   fields.push_back(IntegerField<std::uint32_t>("storage", "compaction_interval_seconds", "integer", [](Config& c) -> auto& { return c.storage.compaction_interval_seconds; }, 1, 7 * 86400));
 
+  fields.push_back(IntegerField<std::uint32_t>("storage", "max_clock_step_seconds", "integer", [](Config& c) -> auto& { return c.storage.max_clock_step_seconds; }, 60, 7 * 86400));
   fields.push_back(IntegerField<std::uint32_t>("storage", "reserve_free_megabytes", "integer", [](Config& c) -> auto& { return c.storage.reserve_free_megabytes; }, 0, 1 << 20));
 
   fields.push_back(StringField("org", "dir", [](Config& c) -> auto& { return c.org.dir; }, nullptr));

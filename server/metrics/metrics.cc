@@ -122,6 +122,10 @@ std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health,
   Sample(out, "haven_storage_maintenance_failures_total", "", health.maintenance_failures.load());
   Metric(out, "haven_storage_maintenance_last_success_timestamp_seconds", "gauge", "When storage maintenance last succeeded.");
   Sample(out, "haven_storage_maintenance_last_success_timestamp_seconds", "", health.maintenance_last_success.load());
+  Metric(out, "haven_clock_state", "gauge", "0 while the wall clock agrees with the trusted time, 1 when it is ahead, 2 behind.");
+  Sample(out, "haven_clock_state", "", health.clock_state.load());
+  Metric(out, "haven_clock_skew_seconds", "gauge", "The wall clock minus the trusted time that shredding follows.");
+  Sample(out, "haven_clock_skew_seconds", "", health.clock_skew_seconds.load());
   m.wait_seconds.Render(out, "haven_wait_seconds", "How long answered visitors waited.");
   m.storage_write_seconds.Render(out, "haven_storage_write_seconds", "Synced storage writes of chat records.");
   return out;

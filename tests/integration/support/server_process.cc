@@ -125,6 +125,7 @@ void ServerProcess::Launch() {
     int err = ::open((dir_ / "stderr.txt").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    for (const auto& [name, value] : environment_) ::setenv(name.c_str(), value.c_str(), 1);
     std::string config_path = (dir_ / "haven.toml").string();
     ::execl(binary_.c_str(), binary_.c_str(), "serve", "--config", config_path.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);

@@ -50,6 +50,10 @@ class ServerProcess {
   std::filesystem::path admin_socket_path() const { return dir_ / "data" / "admin.sock"; }
   const std::filesystem::path& dir() const { return dir_; }
 
+  // Extra environment for the next (re)start, e.g. libfaketime's LD_PRELOAD and FAKETIME to
+  // move the server's wall clock; an empty map restores the harness's own environment.
+  void SetEnvironment(std::map<std::string, std::string> environment) { environment_ = std::move(environment); }
+
   void Signal(int signal_number);
   // Stops the server with `signal_number` (SIGKILL: a crash) and starts it again on the same
   // port, config and data.
@@ -69,6 +73,7 @@ class ServerProcess {
   int pid_ = -1;
   std::uint16_t port_ = 0;
   std::optional<int> exit_status_;
+  std::map<std::string, std::string> environment_;
 };
 
 std::string ReadFile(const std::filesystem::path& path);

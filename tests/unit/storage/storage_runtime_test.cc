@@ -79,11 +79,25 @@ TEST_F(StorageRuntimeTest, RefusesToMakeNewKeysForExistingData) {
   EXPECT_FALSE(std::filesystem::exists(options_.key_dir / kMasterKeyFile));
 }
 
-TEST_F(StorageRuntimeTest, OpeningAfterLongDowntimeShredsAtOnce) {
+// After a long stop the wall clock cannot be told from one that jumped ahead: shredding
+// catches up max_clock_step_seconds per run beyond the real time that passed, unless the
+// operator confirms the time.
+TEST_F(StorageRuntimeTest, AfterALongStopShreddingWaitsForTheOperatorOrCatchesUp) {
   { ASSERT_TRUE(Open()->stores().conversations().Put(Conversation(ConversationState::kEnded))); }
   clock_.Advance(100 * kSecondsPerDay);
+  {
+    auto runtime = Open();
+    EXPECT_EQ(runtime->keys().horizon_day(), kStart / kSecondsPerDay) << "one step, no more: nothing to shred yet";
+    EXPECT_EQ(runtime->CheckHealth().clock, ClockState::kAhead);
+    auto report = runtime->RunMaintenance();
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->clock, ClockState::kAhead);
+    EXPECT_EQ(report->clock_skew_seconds, static_cast<std::int64_t>(100 * kSecondsPerDay - 3600));
+  }
+  ASSERT_TRUE(StorageRuntime::TrustWallClock(options_.data_dir, clock_));
   auto runtime = Open();
   EXPECT_EQ(runtime->keys().horizon_day(), clock_.Today() - 90);
+  EXPECT_EQ(runtime->CheckHealth().clock, ClockState::kTrusted);
   auto inventory = TakeInventory(runtime->database(), clock_.NowSeconds(), runtime->keys().horizon_day());
   ASSERT_TRUE(inventory);
   EXPECT_EQ((*inventory)[2].family, Family::kConversations);
@@ -93,6 +107,69 @@ TEST_F(StorageRuntimeTest, OpeningAfterLongDowntimeShredsAtOnce) {
   EXPECT_EQ(report->shredded_days, 0u) << "the open already did it";
   inventory = TakeInventory(runtime->database(), clock_.NowSeconds(), runtime->keys().horizon_day());
   EXPECT_EQ((*inventory)[2].expired, 0u);
+}
+
+TEST_F(StorageRuntimeTest, TrustingTheClockNeedsTheDataToBeClosed) {
+  auto runtime = Open();
+  auto refused = StorageRuntime::TrustWallClock(options_.data_dir, clock_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kDataDirectory);
+}
+
+// The field report: started with the clock a year ahead (retention 90 days), stopped, the
+// clock corrected. Before, the ratchet destroyed every key inside retention and every new
+// visitor was refused for 275 days.
+TEST_F(StorageRuntimeTest, AClockAYearAheadDestroysNothingInsideRetention) {
+  { ASSERT_TRUE(Open()->stores().conversations().Put(Conversation(ConversationState::kEnded))); }
+  clock_.Jump(kStart + 365 * kSecondsPerDay);
+  {
+    auto runtime = Open();
+    for (int run = 0; run < 3; ++run) {  // hourly maintenance, three hours of a wrong clock
+      clock_.Advance(3600);
+      auto report = runtime->RunMaintenance();
+      ASSERT_TRUE(report);
+      EXPECT_EQ(report->shredded_days, 0u);
+      EXPECT_EQ(report->clock, ClockState::kAhead);
+    }
+    EXPECT_EQ(runtime->keys().horizon_day(), kStart / kSecondsPerDay) << "yesterday's conversations keep their key";
+    ConversationRecord during = Conversation(ConversationState::kWaiting);
+    during.chat_id = Bytes(16, 2);
+    during.queued_at = clock_.NowSeconds();
+    EXPECT_TRUE(runtime->stores().conversations().Put(during)) << "chats go on while the clock is wrong";
+  }
+  clock_.Jump(kStart + 3 * 3600);  // corrected to the real time
+  auto runtime = Open();
+  // The trusted time ran one step per run ahead of real time: "behind" until real time passes it.
+  EXPECT_EQ(runtime->CheckHealth().clock, ClockState::kBehind);
+  auto live = runtime->stores().conversations().Get(Bytes(16, 1));
+  ASSERT_TRUE(live);
+  EXPECT_TRUE(live->has_value()) << "the conversation from before is readable again";
+  ConversationRecord after = Conversation(ConversationState::kWaiting);
+  after.chat_id = Bytes(16, 3);
+  after.queued_at = clock_.NowSeconds();
+  EXPECT_TRUE(runtime->stores().conversations().Put(after)) << "new visitors are taken";
+  clock_.Advance(4 * 3600);
+  EXPECT_EQ(runtime->CheckHealth().clock, ClockState::kTrusted) << "and the alarm clears by itself";
+}
+
+// A clock that went back below a horizon the ratchet already reached (say an operator
+// confirmed a wrong time): writes are sealed under a key that exists, and the state says so.
+TEST_F(StorageRuntimeTest, AfterTheClockWentBackWritesStillSucceed) {
+  { ASSERT_TRUE(Open()); }
+  clock_.Jump(kStart + 200 * kSecondsPerDay);
+  ASSERT_TRUE(StorageRuntime::TrustWallClock(options_.data_dir, clock_));
+  { ASSERT_TRUE(Open()); }  // shreds up to day +110
+  clock_.Jump(kStart);
+  auto runtime = Open();
+  EXPECT_GT(runtime->keys().horizon_day(), clock_.Today());
+  EXPECT_EQ(runtime->CheckHealth().clock, ClockState::kBehind);
+  ASSERT_TRUE(runtime->stores().conversations().Put(Conversation(ConversationState::kWaiting)));
+  auto read = runtime->stores().conversations().Get(Bytes(16, 1));
+  ASSERT_TRUE(read) << read.error().ToString();
+  EXPECT_TRUE(read->has_value());
+  auto report = runtime->RunMaintenance();
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->clock, ClockState::kBehind);
 }
 
 TEST_F(StorageRuntimeTest, InventoryCountsFromHeadersAlone) {
