@@ -5,7 +5,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <utility>
+
+#include "storage/file_owner.h"
 
 namespace haven::storage {
 
@@ -26,9 +30,12 @@ std::expected<DataDirectory, std::string> DataDirectory::Open(const std::filesys
   if ((info.st_mode & 077) != 0) {
     return std::unexpected("data directory " + path.string() + " is readable by other users; chmod 700 it");
   }
+  if (std::string problem = OwnershipProblem(path, "data directory"); !problem.empty()) {
+    return std::unexpected(problem);
+  }
   fs::path lock_path = path / "haven.lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return std::unexpected("cannot open " + lock_path.string());
+  if (fd < 0) return std::unexpected("cannot open " + lock_path.string() + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return std::unexpected("data directory " + path.string() + " is in use by another haven process");

@@ -13,7 +13,8 @@ namespace haven::storage {
 
 class DataDirectory {
  public:
-  // Creates `path` (and parents) if missing, checks its mode, takes the lock.
+  // Creates `path` (and parents) if missing, checks its mode and that it and its files belong
+  // to this user (file_owner.h: names the file and the fix), takes the lock.
   static std::expected<DataDirectory, std::string> Open(const std::filesystem::path& path);
 
   DataDirectory(DataDirectory&& other) noexcept;

@@ -24,6 +24,8 @@ Entry EntryFor(ErrorCode code) {
     case ErrorCode::kKeyFile: return {"key_file", "The storage key directory or a key file is unusable."};
     case ErrorCode::kDataDirectory:
       return {"data_directory", "The data directory cannot be used: missing, unsafe, or in use by another process."};
+    case ErrorCode::kDataFormat:
+      return {"data_format", "The data was written in an on-disk format this Haven does not open without a migration."};
   }
   return {"unknown", "Unknown storage error."};
 }

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kInvalidArgument,  // the caller passed something storage refuses to persist
   kKeyFile,          // the key directory or a key file is missing, unsafe or malformed
   kDataDirectory,    // the data directory is missing, unsafe or in use by another process
+  kDataFormat,       // the data was written in another on-disk format (data_format.h)
 };
 
 // The code's stable name, e.g. "wrong_key", for logs and tests.

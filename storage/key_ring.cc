@@ -7,6 +7,7 @@
 
 #include "crypto/bytes.h"
 #include "crypto/sealing.h"
+#include "storage/file_owner.h"
 #include "storage/secret_file.h"
 
 namespace haven::storage {
@@ -50,6 +51,9 @@ Result<void> PrepareDirectory(const fs::path& dir) {
   }
   if ((info.st_mode & 077) != 0) {
     return Fail(ErrorCode::kKeyFile, "key directory " + dir.string() + " is readable by other users; chmod 700 it");
+  }
+  if (std::string problem = OwnershipProblem(dir, "key directory", 1); !problem.empty()) {
+    return Fail(ErrorCode::kKeyFile, problem);
   }
   return {};
 }

@@ -2,6 +2,8 @@
 
 #include <sys/statvfs.h>
 
+#include "storage/data_format.h"
+
 #include "storage/record_format.h"
 
 namespace haven::storage {
@@ -11,6 +13,11 @@ Result<std::unique_ptr<StorageRuntime>> StorageRuntime::Open(const StorageOption
   if (!data_dir) return Fail(ErrorCode::kDataDirectory, data_dir.error());
   std::unique_ptr<StorageRuntime> runtime(new StorageRuntime(std::move(*data_dir), clock, options));
   std::filesystem::path database_path = DatabasePath(options.data_dir);
+  auto format = ReadDataFormat(options.data_dir);
+  if (!format) return std::unexpected(format.error());
+  if (auto checked = CheckDataFormat(*format, RocksDbStore::Exists(database_path)); !checked) {
+    return std::unexpected(checked.error());
+  }
 
   // A mark that cannot be read is no reason not to serve: the wall clock is taken as it is.
   auto mark = TrustedTime::ReadMark(options.data_dir);
@@ -43,7 +50,43 @@ Result<std::unique_ptr<StorageRuntime>> StorageRuntime::Open(const StorageOption
   if (!database) return std::unexpected(database.error());
   runtime->database_ = std::move(*database);
   runtime->stores_ = std::make_unique<Stores>(*runtime->database_, *runtime->keys_, clock, options.retention);
+  if (!*format) {  // a new directory: the marker is written once the database exists
+    if (auto marked = WriteDataFormat(options.data_dir, kDataFormat); !marked) return std::unexpected(marked.error());
+  }
   return runtime;
+}
+
+Result<MigrationReport> StorageRuntime::Migrate(const StorageOptions& options, const Clock& clock) {
+  MigrationReport report;
+  {
+    auto locked = DataDirectory::Open(options.data_dir);
+    if (!locked) return Fail(ErrorCode::kDataDirectory, locked.error());
+    auto format = ReadDataFormat(options.data_dir);
+    if (!format) return std::unexpected(format.error());
+    if (!RocksDbStore::Exists(DatabasePath(options.data_dir))) {
+      return Fail(ErrorCode::kDataFormat, "there is no database in " + options.data_dir.string() + " to migrate");
+    }
+    report.from = format->value_or(0);
+    report.to = kDataFormat;
+    if (report.from > kDataFormat) return std::unexpected(CheckDataFormat(*format, true).error());
+    if (report.from == kDataFormat) return report;
+    // 0 -> 1: the records are unchanged; the marker is what is new. Opening below proves the
+    // keys open the data and replays its log before the marker says it is current.
+    if (auto marked = WriteDataFormat(options.data_dir, kDataFormat); !marked) return std::unexpected(marked.error());
+  }
+  auto opened = Open(options, clock);
+  if (!opened) {
+    (void)WriteDataFormat(options.data_dir, report.from);  // the data stays as it was found
+    return std::unexpected(opened.error());
+  }
+  auto accounts = (*opened)->stores().accounts().List();
+  if (!accounts) {
+    opened->reset();
+    (void)WriteDataFormat(options.data_dir, report.from);
+    return std::unexpected(accounts.error());
+  }
+  report.accounts = accounts->size();
+  return report;
 }
 
 Result<void> StorageRuntime::TrustWallClock(const std::filesystem::path& data_dir, const Clock& clock) {

@@ -50,6 +50,12 @@ struct MaintenanceReport {
   std::int64_t clock_skew_seconds = 0;  // wall clock minus trusted time
 };
 
+struct MigrationReport {
+  std::uint32_t from = 0;      // the format found (data_format.h)
+  std::uint32_t to = 0;        // the format written
+  std::size_t accounts = 0;    // accounts read back after the migration
+};
+
 struct StorageHealth {
   bool writable = true;              // RocksDB accepts writes
   std::uint64_t free_bytes = 0;      // free on the data volume, for the server's own user
@@ -67,6 +73,11 @@ class StorageRuntime {
   // server that was down for a while shreds before it serves. Errors name what failed:
   // data_directory, key_file, corrupt, io_error, disk_full.
   static Result<std::unique_ptr<StorageRuntime>> Open(const StorageOptions& options, const Clock& clock);
+
+  // Brings a data directory written by an older Haven to this build's format
+  // (data_format.h), then opens it and reads every account back. Takes the lock (the server
+  // must be stopped). Refuses a newer format. Errors leave the directory in the format found.
+  static Result<MigrationReport> Migrate(const StorageOptions& options, const Clock& clock);
 
   // The operator confirms that the wall clock is right (after a long stop, or once a wrong
   // clock was corrected): the next Open trusts it as it is. Takes the data directory's lock,

@@ -207,10 +207,25 @@ int RunCounselorList(const CounselorOptions& options) {
   if (!session.Open(options)) return 1;
   auto reply = session.Call({{"command", "list"}});
   if (!reply) return 1;
+  // Certificates last at most 30 days and nothing else reminds anyone: the list says when each
+  // runs out, and marks those within a week.
+  std::cout << "handle\trole\tstatus\tcertified until\tname\n";
+  auto now = static_cast<std::int64_t>(NowSeconds());
   for (const auto& value : reply->at("accounts").as_array()) {
     const auto& account = value.as_object();
+    std::string until = "not certified";
+    if (const auto* field = account.if_contains("certified_until"); field && field->is_int64() && field->as_int64() > 0) {
+      std::time_t at = static_cast<std::time_t>(field->as_int64());
+      char date[16];
+      std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&at));
+      std::int64_t days = (field->as_int64() - now) / 86400;
+      until = std::string(date) + (field->as_int64() <= now ? " (EXPIRED: certify again)"
+                                   : days < 7           ? " (" + std::to_string(days) + " days: certify again)"
+                                                        : " (" + std::to_string(days) + " days)");
+    }
     std::cout << account.at("handle").as_string().c_str() << "\t" << account.at("role").as_string().c_str() << "\t"
-              << account.at("status").as_string().c_str() << "\t" << account.at("name").as_string().c_str() << "\n";
+              << account.at("status").as_string().c_str() << "\t" << until << "\t"
+              << account.at("name").as_string().c_str() << "\n";
   }
   return 0;
 }

@@ -59,6 +59,10 @@ int main(int argc, char** argv) {
   auto* inspect_command = storage_command->add_subcommand(
       "inspect", "Counts per family, oldest and newest expiry, epoch key horizon");
   inspect_command->add_option("--config", inspect.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
+  haven::app::StorageInspectOptions migrate;
+  auto* migrate_command = storage_command->add_subcommand(
+      "migrate", "Bring data written by an older Haven to this version's format (server stopped, backup taken)");
+  migrate_command->add_option("--config", migrate.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
   haven::app::StorageInspectOptions trust_clock;
   auto* trust_clock_command = storage_command->add_subcommand(
       "trust-clock", "Confirm that this machine's clock is right (after a long stop or a clock fix)");
@@ -106,6 +110,7 @@ int main(int argc, char** argv) {
   if (*backup_create_command) return haven::app::RunBackupCreate(backup_create);
   if (*inspect_command) return haven::app::RunStorageInspect(inspect);
   if (*trust_clock_command) return haven::app::RunStorageTrustClock(trust_clock);
+  if (*migrate_command) return haven::app::RunStorageMigrate(migrate);
   if (*org_init_command) return haven::app::RunOrgInit(org_init);
   if (*signing_command) return haven::app::RunOrgSigningKey(signing);
   if (*serve_command) return haven::app::RunServeCommand(serve);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "crypto/certificate.h"
 #include "crypto/secret_bytes.h"
 #include "crypto/hash.h"
 #include "server/app/admin_channel.h"
@@ -116,6 +117,12 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   metrics::HelplineMetrics helpline_metrics;
   metrics::HealthMetrics health;
   ServerHealthCheck health_check(runtime, health);
+  auto note_signing_expiry = [&health](const crypto::Bytes& certificate) {
+    if (auto parsed = crypto::ParseCertificate(certificate)) {
+      health.signing_certificate_not_after = static_cast<std::int64_t>(parsed->fields.not_after);
+    }
+  };
+  note_signing_expiry(org->signing_certificate);
   health_check.Run();  // before the first request: a full disk is known from the start
   helpline::HelplineEnvironment environment{
       SystemNow, [&storage_writer](std::function<void()> job) { storage_writer->Submit(std::move(job)); },
@@ -125,12 +132,13 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   helpline::HelplineService helpline(HelplineOptionsFor(config, org->info), std::move(environment));
   std::string org_dir = config.org.dir;
   // New revocation lists or signing certificate: on `haven counselor revoke` and on SIGHUP.
-  auto reload_org = [&server_handle, &helpline, org_dir] {
+  auto reload_org = [&server_handle, &helpline, org_dir, note_signing_expiry] {
     auto reloaded = LoadOrgFiles(org_dir);
     if (!reloaded) {
       log::Error("org.reload_failed");
       return false;
     }
+    note_signing_expiry(reloaded->signing_certificate);
     server_handle->Post([&helpline, info = reloaded->info] { helpline.UpdateOrg(info); });
     return true;
   };

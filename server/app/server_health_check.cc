@@ -1,10 +1,32 @@
 #include "server/app/server_health_check.h"
 
+#include <ctime>
+
+#include "crypto/certificate.h"
 #include "server/log/log.h"
 
 namespace haven::app {
 
+void ServerHealthCheck::CountCertificates() {
+  auto accounts = storage_.stores().accounts().List();
+  if (!accounts) return;  // the storage gauges say why
+  auto now = static_cast<std::uint64_t>(std::time(nullptr));
+  constexpr std::uint64_t kSoon = 7 * 86400;
+  std::int64_t valid = 0, expiring = 0, expired = 0;
+  for (const auto& account : *accounts) {
+    if (account.status != storage::AccountStatus::kActive) continue;
+    auto certificate = crypto::ParseCertificate(account.certificate);
+    if (!certificate) continue;  // not certified yet
+    std::uint64_t until = certificate->fields.not_after;
+    (until <= now ? expired : until <= now + kSoon ? expiring : valid) += 1;
+  }
+  health_.certificates_valid = valid;
+  health_.certificates_expiring = expiring;
+  health_.certificates_expired = expired;
+}
+
 void ServerHealthCheck::Run() {
+  if (runs_++ % 5 == 0) CountCertificates();
   storage::StorageHealth storage = storage_.CheckHealth();
   bool was_room = health_.storage_room_for_chats.load() == 1;
   health_.storage_writable = storage.writable ? 1 : 0;

@@ -149,6 +149,27 @@ int RunStorageInspect(const StorageInspectOptions& options) {
   return 0;
 }
 
+int RunStorageMigrate(const StorageInspectOptions& options) {
+  auto config = LoadForStorage(options.config_path);
+  if (!config) return config.error();
+  if (!crypto::InitSodium()) return Failed("libsodium could not initialise");
+  storage::SystemClock clock;
+  auto report = storage::StorageRuntime::Migrate(StorageOptionsFor(*config), clock);
+  if (!report) {
+    if (report.error().detail.find("in use") != std::string::npos) {
+      return Failed(report.error().detail + "; stop haven serve first");
+    }
+    return Failed(report.error().ToString());
+  }
+  if (report->from == report->to) {
+    std::cout << "The data is already in format " << report->to << "; nothing to do.\n";
+  } else {
+    std::cout << "Migrated " << config->server.data_dir << " from format " << report->from << " to format " << report->to
+              << "; " << report->accounts << " accounts read back. Start Haven now.\n";
+  }
+  return 0;
+}
+
 int RunStorageTrustClock(const StorageInspectOptions& options) {
   auto config = LoadForStorage(options.config_path);
   if (!config) return config.error();

@@ -35,6 +35,10 @@ struct StorageInspectOptions {
 // key horizon - from the clear record headers and the epoch key file's day alone.
 int RunStorageInspect(const StorageInspectOptions& options);
 
+// Migrates the data directory to this build's format (storage/data_format.h) and reads it
+// back; says from which format to which, or why not.
+int RunStorageMigrate(const StorageInspectOptions& options);
+
 // The operator confirms the wall clock (storage/trusted_time.h): the next `haven serve` takes
 // it as the trusted time, so shredding and compaction catch up at once after a long stop.
 int RunStorageTrustClock(const StorageInspectOptions& options);

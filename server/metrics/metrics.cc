@@ -126,6 +126,12 @@ std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health,
   Sample(out, "haven_clock_state", "", health.clock_state.load());
   Metric(out, "haven_clock_skew_seconds", "gauge", "The wall clock minus the trusted time that shredding follows.");
   Sample(out, "haven_clock_skew_seconds", "", health.clock_skew_seconds.load());
+  Metric(out, "haven_counselor_certificates", "gauge", "Active counselors' certificates: valid, expiring within 7 days, expired.");
+  Sample(out, "haven_counselor_certificates", "{state=\"valid\"}", health.certificates_valid.load());
+  Sample(out, "haven_counselor_certificates", "{state=\"expiring\"}", health.certificates_expiring.load());
+  Sample(out, "haven_counselor_certificates", "{state=\"expired\"}", health.certificates_expired.load());
+  Metric(out, "haven_signing_certificate_expiry_timestamp_seconds", "gauge", "When the org signing key's certificate expires.");
+  Sample(out, "haven_signing_certificate_expiry_timestamp_seconds", "", health.signing_certificate_not_after.load());
   m.wait_seconds.Render(out, "haven_wait_seconds", "How long answered visitors waited.");
   m.storage_write_seconds.Render(out, "haven_storage_write_seconds", "Synced storage writes of chat records.");
   return out;

@@ -62,6 +62,11 @@ struct HealthMetrics {
   std::atomic<std::int64_t> maintenance_last_success{0}; // Unix time of the last run that succeeded
   std::atomic<std::int64_t> clock_state{0};              // 0 trusted, 1 ahead, 2 behind (storage/trusted_time.h)
   std::atomic<std::int64_t> clock_skew_seconds{0};       // wall clock minus trusted time
+  // Active counselors' certificates, counted every few seconds: never a name, only how many.
+  std::atomic<std::int64_t> certificates_valid{0};      // valid for more than 7 days
+  std::atomic<std::int64_t> certificates_expiring{0};   // expire within 7 days
+  std::atomic<std::int64_t> certificates_expired{0};    // expired: she cannot take chats until certified again
+  std::atomic<std::int64_t> signing_certificate_not_after{0};  // Unix time
 };
 
 // Indexes into HelplineMetrics::errors: the control error codes then the rejection codes of

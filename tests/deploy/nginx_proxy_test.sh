@@ -95,6 +95,12 @@ resolve=(--resolve "chat.example.org:$https_port:127.0.0.1")
 headers="$(curl -sk -D - -o /dev/null "${resolve[@]}" "https://chat.example.org:$https_port/healthz")"
 grep -q "^HTTP/[0-9.]* 200" <<< "$headers" || fail "healthz through nginx: $headers"
 grep -qi "^strict-transport-security: max-age=63072000" <<< "$headers" || fail "no HSTS header"
+grep -qi "^server: nginx/" <<< "$headers" && fail "nginx names its version (server_tokens)"
+# /metrics and /readyz are for the local Prometheus only, never the public site.
+for path in /metrics /readyz; do
+  code="$(curl -sk -o /dev/null -w '%{http_code}' "${resolve[@]}" -H "Authorization: Bearer x" "https://chat.example.org:$https_port$path")"
+  [[ "$code" == 404 ]] || fail "$path is served on the public site ($code)"
+done
 redirect="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$http_port/x")"
 [[ "$redirect" == 301\ https://* ]] || fail "plain HTTP is not redirected: $redirect"
 
@@ -113,4 +119,4 @@ pids=()
 nginx_wrote="$(find "$work/nginx" -type f ! -name '*.conf' ! -name '*.pid' -exec cat {} + 2> /dev/null)"
 grep -q "127.0.0.1\|192.0.2.44" <<< "$nginx_wrote" && fail "nginx wrote a client address: $(head -c 300 <<< "$nginx_wrote")"
 grep -q "192.0.2.44" "$work/haven.err" "$work/haven.out" && fail "Haven wrote the forwarded client address"
-echo "PASS: nginx -t, TLS + HSTS, redirect, WebSocket upgrade, no client address in any log"
+echo "PASS: nginx -t, TLS + HSTS, no version, no public /metrics, redirect, WebSocket upgrade, no client address in any log"

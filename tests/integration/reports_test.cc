@@ -2,6 +2,8 @@
 // statistics API with its suppression, the CSV, and `haven stats export`.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -64,6 +66,27 @@ TEST(Metrics, NeedTheTokenAndPassPromtool) {
   EXPECT_NE(reply->body.find("haven_counselors{state=\"on_duty\"} 1\n"), std::string::npos);
   EXPECT_EQ(reply->body.find("haven_relay_frames_total{direction=\"to_counselor\"} 0\n"), std::string::npos);
   EXPECT_EQ(reply->body.find(visitor.chat()), std::string::npos);
+}
+
+TEST(Metrics, CounselorCertificatesAreCountedAndListedWithTheirExpiry) {
+  ServerProcess server({{"metrics.token", "\"" + kToken + "\""}});
+  auto account = EnrolCounselor(server, "c-1");
+  ASSERT_TRUE(account);
+  auto metric = [&](const std::string& line) {
+    auto reply = HttpGet(server.port(), "/metrics", "Authorization: Bearer " + kToken + "\r\n");
+    return reply && reply->body.find(line) != std::string::npos;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!metric("haven_counselor_certificates{state=\"valid\"} 1") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_TRUE(metric("haven_counselor_certificates{state=\"valid\"} 1"));
+  EXPECT_TRUE(metric("haven_counselor_certificates{state=\"expired\"} 0"));
+  EXPECT_FALSE(metric("haven_signing_certificate_expiry_timestamp_seconds 0\n"));
+  auto [status, output] = RunHaven("counselor list --config " + server.config_path().string());
+  EXPECT_EQ(status, 0);
+  EXPECT_NE(output.find("certified until"), std::string::npos) << output;
+  EXPECT_TRUE(output.find("(29 days)") != std::string::npos || output.find("(30 days)") != std::string::npos) << output;
 }
 
 TEST(Metrics, AreOffWithoutAToken) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -156,6 +157,41 @@ TEST(StorageCommands, BackupAndInspectSayToStopServeFirst) {
   auto [inspect_status, inspect] = RunHaven("storage inspect --config " + config);
   EXPECT_EQ(inspect_status, 1);
   EXPECT_NE(inspect.find("stop haven serve first"), std::string::npos) << inspect;
+}
+
+// The field report: a restore or a `storage inspect` run as root left root-owned files, and
+// serve then failed with "Permission denied" or nothing at all. Haven now checks who owns its
+// files and says which file, whose it is, and what to run. (Needs root to give files away.)
+constexpr uid_t kNobody = 65534;
+
+TEST(StorageCommands, RootIsRefusedOnTheServiceUsersData) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving files to another user needs root";
+  Helpline helpline;
+  helpline.Populate();
+  for (const auto& entry : fs::recursive_directory_iterator(helpline.data())) ASSERT_EQ(::lchown(entry.path().c_str(), kNobody, kNobody), 0);
+  ASSERT_EQ(::chown(helpline.data().c_str(), kNobody, kNobody), 0);
+  auto [status, output] = RunHaven("storage inspect --config " + helpline.config().string());
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("Do not run haven as root on its data"), std::string::npos) << output;
+  EXPECT_NE(output.find("runuser -u nobody -- haven"), std::string::npos) << output;
+}
+
+TEST(StorageCommands, AFileLeftByAnotherUserIsNamedWithTheFix) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving files to another user needs root";
+  Helpline helpline;
+  helpline.Populate();
+  ASSERT_EQ(::chown((helpline.data() / "haven.lock").c_str(), kNobody, kNobody), 0);
+  auto [status, output] = RunHaven("storage inspect --config " + helpline.config().string());
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("haven.lock belongs to nobody (uid 65534)"), std::string::npos) << output;
+  EXPECT_NE(output.find("chown -R root: " + helpline.data().string()), std::string::npos) << output;
+
+  ASSERT_EQ(::chown((helpline.data() / "haven.lock").c_str(), 0, 0), 0);
+  ASSERT_EQ(::chown((helpline.keys() / "master.key").c_str(), kNobody, kNobody), 0);
+  std::ofstream(helpline.config(), std::ios::app) << "";
+  auto [serve_status, serve_output] = RunHaven("serve --config " + helpline.config().string());
+  EXPECT_NE(serve_status, 0);
+  EXPECT_NE(serve_output.find("master.key belongs to nobody"), std::string::npos) << serve_output;
 }
 
 TEST(StorageCommands, InspectCountsRecordsAndNeverShowsContents) {
