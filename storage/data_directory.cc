@@ -13,7 +13,7 @@
 
 namespace haven::storage {
 
-std::expected<DataDirectory, std::string> DataDirectory::Open(const std::filesystem::path& path) {
+std::expected<DataDirectory, std::string> DataDirectory::Open(const std::filesystem::path& path, Ownership ownership) {
   namespace fs = std::filesystem;
   if (path.empty()) return std::unexpected("no data directory given (server.data_dir)");
   std::error_code ec;
@@ -30,7 +30,8 @@ std::expected<DataDirectory, std::string> DataDirectory::Open(const std::filesys
   if ((info.st_mode & 077) != 0) {
     return std::unexpected("data directory " + path.string() + " is readable by other users; chmod 700 it");
   }
-  if (std::string problem = OwnershipProblem(path, "data directory"); !problem.empty()) {
+  if (std::string problem = ownership == Ownership::kMine ? OwnershipProblem(path, "data directory") : "";
+      !problem.empty()) {
     return std::unexpected(problem);
   }
   fs::path lock_path = path / "haven.lock";

@@ -15,7 +15,11 @@ class DataDirectory {
  public:
   // Creates `path` (and parents) if missing, checks its mode and that it and its files belong
   // to this user (file_owner.h: names the file and the fix), takes the lock.
-  static std::expected<DataDirectory, std::string> Open(const std::filesystem::path& path);
+  enum class Ownership { kMine, kAnyOwner };
+  // kAnyOwner skips the ownership check: only for `haven backup restore`, which root may run
+  // and which gives what it writes to the directory's owner.
+  static std::expected<DataDirectory, std::string> Open(const std::filesystem::path& path,
+                                                        Ownership ownership = Ownership::kMine);
 
   DataDirectory(DataDirectory&& other) noexcept;
   DataDirectory& operator=(DataDirectory&& other) noexcept;

@@ -100,12 +100,15 @@ Result<std::unique_ptr<KeyRing>> KeyRing::Open(const fs::path& key_dir, const fs
   std::error_code ec;
   bool have_master = fs::exists(master_path, ec);
   bool have_epoch = fs::exists(epoch_path, ec);
-  if ((!have_master || !have_epoch) && !may_create) {
+  if (!have_master && !may_create) {
     return Fail(ErrorCode::kKeyFile,
-                std::string(have_master ? kEpochKeyFile : kMasterKeyFile) + " is missing from " + key_dir.string() +
-                    " but the data directory already holds records; restore the key directory from its backup "
-                    "(without it the records cannot be read)");
+                std::string(kMasterKeyFile) + " is missing from " + key_dir.string() +
+                    " but the data directory already holds records; restore the key directory's master.key from its backup (without it the "
+                    "records cannot be read)");
   }
+  // A missing epoch.key with existing data is a restore from a key backup that, as it must,
+  // holds master.key alone: the epoch starts again today and every conversation sealed
+  // before counts as shredded. An old copy of epoch.key is what must never come back.
   if (!have_master) {
     auto master = crypto::SecretBytes::Random(kMasterKeySize);
     if (auto created = CreateSecretFile(master_path, master.bytes()); !created) return std::unexpected(created.error());

@@ -47,9 +47,12 @@ inline constexpr std::uint32_t kMaxEpochSpan = 4000;
 class KeyRing {
  public:
   // Loads the keys from `key_dir`. When `may_create` (there is no data the keys could have
-  // sealed), a missing key file is created, the epoch starting `today`. Refused (key_file):
-  // a key directory that is, or lies inside, or contains `data_dir`; one that other users
-  // can read; a missing file when !may_create; a file of the wrong size or mode.
+  // sealed), a missing key file is created, the epoch starting `today`. A missing epoch.key
+  // is created so even for existing data: key backups hold master.key alone (an old epoch
+  // key would undo shredding), and conversations sealed before then read as shredded.
+  // Refused (key_file): a key directory that is, or lies inside, or contains `data_dir`; one
+  // that other users can read; a missing master.key when !may_create; a file of the wrong
+  // size or mode.
   static Result<std::unique_ptr<KeyRing>> Open(const std::filesystem::path& key_dir,
                                                const std::filesystem::path& data_dir, std::uint32_t today,
                                                bool may_create);

@@ -1,6 +1,8 @@
 #include "storage/storage_runtime.h"
 
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "storage/data_format.h"
 
@@ -87,6 +89,81 @@ Result<MigrationReport> StorageRuntime::Migrate(const StorageOptions& options, c
   }
   report.accounts = accounts->size();
   return report;
+}
+
+Result<void> StorageRuntime::CreateBackup(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) return Fail(ErrorCode::kInvalidArgument, dir.string() + " already exists; name a new directory");
+  if (!std::filesystem::create_directory(dir, ec)) {
+    return Fail(ErrorCode::kIoError, "cannot create " + dir.string() + ": " + ec.message());
+  }
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+  if (auto created = database_->CreateCheckpoint(dir / "rocksdb"); !created) return std::unexpected(created.error());
+  return WriteDataFormat(dir, kDataFormat);
+}
+
+namespace {
+
+// Owner-only modes and the given owner on everything under `root` (itself included).
+Result<void> MakePrivate(const std::filesystem::path& root, uid_t uid, gid_t gid) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto fix = [&](const fs::path& path, bool directory) -> Result<void> {
+    if (::lchown(path.c_str(), uid, gid) != 0 && ::geteuid() == 0) {
+      return Fail(ErrorCode::kIoError, "cannot give " + path.string() + " to its owner");
+    }
+    fs::permissions(path, directory ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace, ec);
+    return {};
+  };
+  if (auto fixed = fix(root, true); !fixed) return fixed;
+  for (const auto& entry : fs::recursive_directory_iterator(root, ec)) {
+    if (auto fixed = fix(entry.path(), entry.is_directory(ec)); !fixed) return fixed;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::filesystem::path> StorageRuntime::RestoreBackup(const std::filesystem::path& backup,
+                                                            const std::filesystem::path& data_dir, const Clock& clock) {
+  namespace fs = std::filesystem;
+  auto locked = DataDirectory::Open(data_dir, DataDirectory::Ownership::kAnyOwner);
+  if (!locked) return Fail(ErrorCode::kDataDirectory, locked.error());
+  // The format-1 layout, or a bare checkpoint from format 0.
+  fs::path source = RocksDbStore::Exists(backup / "rocksdb") ? backup / "rocksdb" : backup;
+  if (!RocksDbStore::Exists(source)) return Fail(ErrorCode::kInvalidArgument, backup.string() + " is not a Haven backup");
+  auto format = source == backup ? Result<std::optional<std::uint32_t>>(std::nullopt) : ReadDataFormat(backup);
+  if (!format) return std::unexpected(format.error());
+  if (format->value_or(0) > kDataFormat) return std::unexpected(CheckDataFormat(*format, true).error());
+
+  std::error_code ec;
+  fs::path database = DatabasePath(data_dir);
+  fs::path staged = data_dir / "rocksdb.restoring";
+  fs::remove_all(staged, ec);
+  fs::copy(source, staged, fs::copy_options::recursive, ec);
+  if (ec) return Fail(ErrorCode::kIoError, "cannot copy " + source.string() + ": " + ec.message());
+  struct stat owner {};
+  if (::stat(data_dir.c_str(), &owner) != 0) return Fail(ErrorCode::kDataDirectory, "cannot stat " + data_dir.string());
+  if (auto fixed = MakePrivate(staged, owner.st_uid, owner.st_gid); !fixed) return std::unexpected(fixed.error());
+
+  fs::path replaced;
+  if (fs::exists(database, ec)) {
+    replaced = data_dir / ("rocksdb.replaced-" + std::to_string(clock.NowSeconds()));
+    fs::rename(database, replaced, ec);
+    if (ec) return Fail(ErrorCode::kIoError, "cannot move the current database aside: " + ec.message());
+  }
+  fs::rename(staged, database, ec);
+  if (ec) return Fail(ErrorCode::kIoError, "cannot put the backup in place: " + ec.message());
+  // The backup's format: an older one is then migrated as any upgrade is.
+  if (auto marked = WriteDataFormat(data_dir, format->value_or(0)); !marked) return std::unexpected(marked.error());
+  fs::path marker = data_dir / kDataFormatFile;
+  if (::lchown(marker.c_str(), owner.st_uid, owner.st_gid) != 0 && ::geteuid() == 0) {
+    return Fail(ErrorCode::kIoError, "cannot give " + marker.string() + " to its owner");
+  }
+  fs::path lock = data_dir / "haven.lock";
+  (void)::lchown(lock.c_str(), owner.st_uid, owner.st_gid);
+  return replaced;
 }
 
 Result<void> StorageRuntime::TrustWallClock(const std::filesystem::path& data_dir, const Clock& clock) {

@@ -79,6 +79,20 @@ class StorageRuntime {
   // must be stopped). Refuses a newer format. Errors leave the directory in the format found.
   static Result<MigrationReport> Migrate(const StorageOptions& options, const Clock& clock);
 
+  // A consistent copy of the live database, while it serves, never with the keys:
+  //   <dir>/rocksdb/   a RocksDB checkpoint (hard links where the file system allows)
+  //   <dir>/FORMAT     the data format (data_format.h)
+  // `dir` must not exist; its parent must. Made private (0700).
+  Result<void> CreateBackup(const std::filesystem::path& dir);
+
+  // Replaces the database of a stopped server with a backup made by CreateBackup (or the
+  // checkpoint directory of the format-0 `haven backup create`). The database it replaces is
+  // kept beside it as rocksdb.replaced-<unix time>; files get the data directory's owner and
+  // owner-only modes, so a restore run as root leaves nothing the server cannot open. Returns
+  // the path the old database was moved to (empty when there was none).
+  static Result<std::filesystem::path> RestoreBackup(const std::filesystem::path& backup,
+                                                     const std::filesystem::path& data_dir, const Clock& clock);
+
   // The operator confirms that the wall clock is right (after a long stop, or once a wrong
   // clock was corrected): the next Open trusts it as it is. Takes the data directory's lock,
   // so it fails while a server has the data open. (haven storage trust-clock)

@@ -84,8 +84,10 @@ class InProcessChannel final : public AdminChannel {
     channel->runtime_ = std::move(*runtime);
     channel->accounts_ = std::make_unique<auth::AccountService>(channel->runtime_->stores(), channel->clock_,
                                                                 auth::AccountPolicy{});
-    channel->service_ = std::make_unique<AdminService>(*channel->accounts_, channel->runtime_->stores().stats(),
-                                                       config.org.dir, org->root_key, org->signing_certificate);
+    storage::StorageRuntime* open_runtime = channel->runtime_.get();
+    channel->service_ = std::make_unique<AdminService>(
+        *channel->accounts_, channel->runtime_->stores().stats(), config.org.dir, org->root_key, org->signing_certificate,
+        AdminService::Hooks{{}, {}, [open_runtime](const std::filesystem::path& dir) { return open_runtime->CreateBackup(dir); }});
     return channel;
   }
   std::expected<std::string, std::string> Call(const std::string& request) override { return service_->Handle(request); }
@@ -101,6 +103,13 @@ class InProcessChannel final : public AdminChannel {
 }  // namespace
 
 std::string AdminSocketPath(const Config& config) { return config.server.data_dir + "/admin.sock"; }
+
+bool AdminChannel::ServerIsRunning(const Config& config) {
+  int probe = ConnectTo(AdminSocketPath(config));
+  if (probe < 0) return false;
+  ::close(probe);
+  return true;
+}
 
 std::expected<std::unique_ptr<AdminChannel>, std::string> AdminChannel::Open(const Config& config) {
   std::string path = AdminSocketPath(config);

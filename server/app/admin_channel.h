@@ -14,6 +14,8 @@ namespace haven::app {
 class AdminChannel {
  public:
   static std::expected<std::unique_ptr<AdminChannel>, std::string> Open(const Config& config);
+  // Whether a server answers on the admin socket right now.
+  static bool ServerIsRunning(const Config& config);
   virtual ~AdminChannel() = default;
   // One request line, one reply line.
   virtual std::expected<std::string, std::string> Call(const std::string& request) = 0;

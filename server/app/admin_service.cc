@@ -182,6 +182,17 @@ std::string AdminService::Handle(std::string_view request_line) {
     if (!report) return Error("storage_unavailable", "The statistics cannot be read now.");
     return Ok({{"csv", reports::StatsCsv(*report, query->period)}});
   }
+  if (*command == "backup") {
+    auto dir = fields.String("dir");
+    if (!dir || dir->empty() || !std::filesystem::path(*dir).is_absolute()) {
+      return Error("bad_request", "backup needs an absolute directory path.");
+    }
+    if (!hooks_.backup) return Error("unknown_command", "Backups are not available here.");
+    if (auto written = hooks_.backup(std::string(*dir)); !written) {
+      return Error("backup_failed", written.error().ToString());
+    }
+    return Ok({{"dir", *dir}});
+  }
   return Error("unknown_command", "There is no such command.");
 }
 

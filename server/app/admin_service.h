@@ -9,6 +9,7 @@
 //   {"command":"revoke", "handle", "revocation_list"}
 //   {"command":"list"}                         -> {"accounts":[{"handle","name","role","status","certified_until"}]}
 //   {"command":"stats", "from", "to", "group"} -> {"csv"}   (weeks "2027-W01"; group week|month)
+//   {"command":"backup", "dir"}                -> {"dir"}   a consistent copy of the live data, no keys
 //
 // Replies are {"ok":true, ...} or {"ok":false, "error":CODE, "message":SENTENCE}. The socket
 // is mode 0600 in the data directory: whoever can use it could read the data anyway.
@@ -33,6 +34,8 @@ class AdminService {
   struct Hooks {
     std::function<void(const std::string& handle)> revoked;               // end its connection, requeue its chats
     std::function<void(const crypto::Bytes& list)> revocations_published;  // serve the new list to widgets
+    // Writes a backup of the open storage into a new directory (StorageRuntime::CreateBackup).
+    std::function<storage::Result<void>(const std::filesystem::path& dir)> backup;
   };
 
   AdminService(auth::AccountService& accounts, storage::StatsStore& stats, std::filesystem::path org_dir,

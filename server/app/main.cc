@@ -49,6 +49,11 @@ int main(int argc, char** argv) {
   auto* backup_create_command =
       backup_command->add_subcommand("create", "Write a consistent copy of the database to a new directory");
   backup_create_command->add_option("DIR", backup_create.dir, "New directory for the backup")->required();
+  haven::app::BackupCreateOptions backup_restore;
+  auto* backup_restore_command =
+      backup_command->add_subcommand("restore", "Replace the stopped server's data with a backup (keeps the old copy)");
+  backup_restore_command->add_option("DIR", backup_restore.dir, "A directory made by backup create")->required();
+  backup_restore_command->add_option("--config", backup_restore.config_path, "TOML config file")->required()->check(CLI::ExistingFile);
   backup_create_command->add_option("--config", backup_create.config_path, "TOML config file")
       ->required()
       ->check(CLI::ExistingFile);
@@ -108,6 +113,7 @@ int main(int argc, char** argv) {
   if (*revoke_command) return haven::app::RunCounselorRevoke(counselor);
   if (*list_command) return haven::app::RunCounselorList(counselor);
   if (*backup_create_command) return haven::app::RunBackupCreate(backup_create);
+  if (*backup_restore_command) return haven::app::RunBackupRestore(backup_restore);
   if (*inspect_command) return haven::app::RunStorageInspect(inspect);
   if (*trust_clock_command) return haven::app::RunStorageTrustClock(trust_clock);
   if (*migrate_command) return haven::app::RunStorageMigrate(migrate);

@@ -147,7 +147,12 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
                          [&server_handle, &helpline](const std::string& handle) {
                            server_handle->Post([&helpline, handle] { helpline.Revoke(handle); });
                          },
-                         [reload_org](const crypto::Bytes&) { reload_org(); }});
+                         [reload_org](const crypto::Bytes&) { reload_org(); },
+                         [&runtime](const std::filesystem::path& dir) {
+                           auto written = runtime.CreateBackup(dir);
+                           log::Info("storage.backup", {{"ok", written.has_value()}});
+                           return written;
+                         }});
 
   net::Router router;
   auto reload_web_apps = ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);

@@ -5,6 +5,9 @@
 #include <ctime>
 #include <iostream>
 
+#include <boost/json.hpp>
+
+#include "server/app/admin_channel.h"
 #include "server/config/config_loader.h"
 #include "storage/data_directory.h"
 #include "storage/inventory.h"
@@ -78,27 +81,61 @@ storage::StorageOptions StorageOptionsFor(const Config& config) {
 int RunBackupCreate(const BackupCreateOptions& options) {
   auto config = LoadForStorage(options.config_path);
   if (!config) return config.error();
-  auto lock = LockDataDirectory(*config);
-  if (!lock) return Failed(lock.error());
+  if (!crypto::InitSodium()) return Failed("libsodium could not initialise");
   std::error_code ec;
-  if (std::filesystem::exists(options.dir, ec)) return Failed(options.dir.string() + " already exists; name a new directory");
-  auto database_path = storage::StorageRuntime::DatabasePath(config->server.data_dir);
-  if (!storage::RocksDbStore::Exists(database_path)) return Failed("there is no database in " + database_path.string());
-  storage::RocksDbOptions database_options;
-  database_options.automatic_compaction = false;  // change nothing while copying
-  auto database = storage::RocksDbStore::Open(database_path, std::move(database_options));
-  if (!database) return Failed(database.error().ToString());
-  if (auto created = (*database)->CreateCheckpoint(options.dir); !created) return Failed(created.error().ToString());
-  std::cout << "Backup written to " << options.dir.string() << " (a consistent copy of " << database_path.string()
-            << ").\n\n"
-            << "It does NOT contain the storage keys. Back up the key directory (storage.key_dir: "
-            << storage::kMasterKeyFile << ", " << storage::kEpochKeyFile
-            << ") separately, and keep that copy apart from this one:\n"
+  // The running server writes the copy: the path must mean the same to it.
+  std::filesystem::path dir = std::filesystem::absolute(options.dir, ec);
+  if (std::filesystem::exists(dir, ec)) return Failed(dir.string() + " already exists; name a new directory");
+  if (AdminChannel::ServerIsRunning(*config)) {
+    auto channel = AdminChannel::Open(*config);
+    if (!channel) return Failed(channel.error());
+    auto reply = (*channel)->Call(boost::json::serialize(boost::json::object{{"command", "backup"}, {"dir", dir.string()}}));
+    if (!reply) return Failed(reply.error());
+    boost::system::error_code parse_error;
+    auto answer = boost::json::parse(*reply, parse_error);
+    if (parse_error || !answer.is_object()) return Failed("the server's answer is not valid");
+    const auto& object = answer.as_object();
+    if (!object.contains("ok") || !object.at("ok").is_bool() || !object.at("ok").as_bool()) {
+      const auto* message = object.if_contains("message");
+      return Failed(message && message->is_string() ? std::string(message->as_string()) : "the backup failed");
+    }
+  } else {
+    storage::SystemClock clock;
+    auto runtime = storage::StorageRuntime::Open(StorageOptionsFor(*config), clock);
+    if (!runtime) return Failed("cannot open storage: " + runtime.error().ToString());
+    if (auto written = (*runtime)->CreateBackup(dir); !written) return Failed(written.error().ToString());
+  }
+  std::cout << "Backup written to " << dir.string() << " (a consistent copy of the data, taken while Haven ran if it was "
+            << "running).\n\n"
+            << "It does NOT contain the storage keys. Back up ONLY " << storage::kMasterKeyFile << " from the key directory ("
+            << config->storage.key_dir << "), once, and keep it apart from this copy. Never back up "
+            << storage::kEpochKeyFile << ": an old copy of it would make expired conversations readable again.\n"
             << "  - without " << storage::kMasterKeyFile << " nothing in this backup can be read;\n"
-            << "  - with it, conversations older than storage.conversation_retention_days (" << config->storage.conversation_retention_days
-            << " days) stay unreadable, because their epoch keys no longer exist.\n"
-            << "To restore: stop haven, replace " << database_path.string() << " with this directory, and put the "
-            << "key directory back.\n";
+            << "  - with it, accounts, statistics and the audit log come back; conversation records (at most "
+            << config->storage.conversation_retention_days << " days of metadata, no content) do not.\n"
+            << "To restore: systemctl stop haven; runuser -u haven -- haven backup restore " << dir.string()
+            << " --config FILE; systemctl start haven.\n";
+  return 0;
+}
+
+int RunBackupRestore(const BackupCreateOptions& options) {
+  auto config = LoadForStorage(options.config_path);
+  if (!config) return config.error();
+  storage::SystemClock clock;
+  std::error_code ec;
+  std::filesystem::path dir = std::filesystem::absolute(options.dir, ec);
+  auto replaced = storage::StorageRuntime::RestoreBackup(dir, config->server.data_dir, clock);
+  if (!replaced) {
+    if (replaced.error().detail.find("in use") != std::string::npos) {
+      return Failed(replaced.error().detail + "; stop haven serve first");
+    }
+    return Failed(replaced.error().ToString());
+  }
+  std::cout << "Restored " << dir.string() << " into " << config->server.data_dir << ".\n";
+  if (!replaced->empty()) std::cout << "The database it replaced is kept in " << replaced->string() << "; delete it once Haven runs.\n";
+  std::cout << "Put " << storage::kMasterKeyFile << " back into " << config->storage.key_dir
+            << " if it is gone, then start Haven (it asks for haven storage migrate if the backup is from an older "
+               "version).\n";
   return 0;
 }
 

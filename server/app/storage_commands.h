@@ -22,9 +22,14 @@ struct BackupCreateOptions {
   std::filesystem::path dir;  // must not exist; its parent must
 };
 
-// Writes a consistent RocksDB checkpoint of the data directory to `dir`, without the key
-// files, and says what must be backed up separately. Returns the process exit code.
+// Writes a consistent copy of the data to `dir` (StorageRuntime::CreateBackup), without the
+// key files: through the running server's admin socket while it serves, or in-process when
+// it is stopped. Says what must be backed up separately. Returns the process exit code.
 int RunBackupCreate(const BackupCreateOptions& options);
+
+// Puts a backup in place of the stopped server's database (StorageRuntime::RestoreBackup),
+// with owners and modes the server can use; says where the replaced database went.
+int RunBackupRestore(const BackupCreateOptions& options);
 
 struct StorageInspectOptions {
   std::string config_path;

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "storage/storage_runtime.h"
+#include "tests/integration/support/console_api.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/run_haven.h"
 #include "tests/integration/support/server_process.h"
@@ -22,6 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
+constexpr uid_t kNobody = 65534;
 constexpr std::string_view kCanary = "CANARY-c41b";
 
 // A helpline's directories and config, for commands run against the same data.
@@ -118,7 +120,8 @@ TEST(StorageCommands, BackupCreateCopiesTheDataButNotTheKeys) {
   auto [status, output] = RunHaven("backup create " + backup.string() + " --config " + helpline.config().string());
   ASSERT_EQ(status, 0) << output;
   EXPECT_NE(output.find("does NOT contain the storage keys"), std::string::npos) << output;
-  EXPECT_TRUE(fs::exists(backup / "CURRENT"));
+  EXPECT_TRUE(fs::exists(backup / "rocksdb" / "CURRENT"));
+  EXPECT_EQ(ReadFile(backup / "FORMAT"), "haven-data-format 1\n");
   EXPECT_EQ(fs::status(backup).permissions() & fs::perms::all, fs::perms::owner_all);
   std::string backup_bytes, key_bytes;
   for (const auto& entry : fs::recursive_directory_iterator(backup)) {
@@ -135,7 +138,7 @@ TEST(StorageCommands, BackupCreateCopiesTheDataButNotTheKeys) {
   // With the key directory, the backup is a working copy of the data.
   ASSERT_TRUE(crypto::InitSodium());
   storage::SystemClock clock;
-  auto copy = storage::RocksDbStore::Open(backup, {});
+  auto copy = storage::RocksDbStore::Open(backup / "rocksdb", {});
   ASSERT_TRUE(copy);
   auto keys = storage::KeyRing::Open(helpline.keys(), helpline.data(), clock.Today(), false);
   ASSERT_TRUE(keys);
@@ -148,22 +151,71 @@ TEST(StorageCommands, BackupCreateCopiesTheDataButNotTheKeys) {
   EXPECT_NE(again.find("already exists"), std::string::npos);
 }
 
-TEST(StorageCommands, BackupAndInspectSayToStopServeFirst) {
+TEST(StorageCommands, InspectSaysToStopServeFirst) {
   ServerProcess server;
-  std::string config = (server.dir() / "haven.toml").string();
-  auto [status, output] = RunHaven("backup create " + (server.dir() / "b").string() + " --config " + config);
-  EXPECT_EQ(status, 1);
-  EXPECT_NE(output.find("stop haven serve first"), std::string::npos) << output;
-  auto [inspect_status, inspect] = RunHaven("storage inspect --config " + config);
+  auto [inspect_status, inspect] = RunHaven("storage inspect --config " + server.config_path().string());
   EXPECT_EQ(inspect_status, 1);
   EXPECT_NE(inspect.find("stop haven serve first"), std::string::npos) << inspect;
+}
+
+// The restore drill: a backup taken while the server serves, more written after it, then the
+// server stopped and the backup restored: what was there at the backup is back, what came
+// after is not, and the server starts on it.
+TEST(StorageCommands, LiveBackupThenRestoreDrill) {
+  ServerProcess server;
+  std::string config = server.config_path().string();
+  ASSERT_TRUE(EnrolCounselor(server, "before"));
+  fs::path backup = server.dir() / "drill";
+  auto [backed_up, output] = RunHaven("backup create " + backup.string() + " --config " + config);
+  ASSERT_EQ(backed_up, 0) << output;
+  EXPECT_FALSE(server.WaitForExit(milliseconds(10))) << "the server kept serving";
+  ASSERT_TRUE(EnrolCounselor(server, "after"));
+
+  auto [refused, busy] = RunHaven("backup restore " + backup.string() + " --config " + config);
+  EXPECT_EQ(refused, 1);
+  EXPECT_NE(busy.find("stop haven serve first"), std::string::npos) << busy;
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(server.WaitForExit(std::chrono::seconds(10)));
+  auto [restored, report] = RunHaven("backup restore " + backup.string() + " --config " + config);
+  ASSERT_EQ(restored, 0) << report;
+  EXPECT_NE(report.find("kept in"), std::string::npos) << report;
+  for (const auto& entry : fs::recursive_directory_iterator(server.dir() / "data" / "rocksdb")) {
+    EXPECT_EQ(entry.status().permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+        << entry.path();
+  }
+
+  server.Restart(SIGTERM);
+  auto [listed, accounts] = RunHaven("counselor list --config " + config);
+  ASSERT_EQ(listed, 0) << accounts;
+  EXPECT_NE(accounts.find("before\t"), std::string::npos) << accounts;
+  EXPECT_EQ(accounts.find("after\t"), std::string::npos) << accounts;
+}
+
+TEST(StorageCommands, ARestoreRunAsRootLeavesTheFilesToTheirOwner) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving files to another user needs root";
+  Helpline helpline;
+  helpline.Populate();
+  fs::path backup = helpline.dir() / "backup";
+  ASSERT_EQ(RunHaven("backup create " + backup.string() + " --config " + helpline.config().string()).first, 0);
+  for (const auto& entry : fs::recursive_directory_iterator(helpline.data())) {
+    ASSERT_EQ(::lchown(entry.path().c_str(), kNobody, kNobody), 0);
+  }
+  ASSERT_EQ(::chown(helpline.data().c_str(), kNobody, kNobody), 0);
+  auto [restored, report] = RunHaven("backup restore " + backup.string() + " --config " + helpline.config().string());
+  ASSERT_EQ(restored, 0) << report;
+  for (const auto& entry : fs::recursive_directory_iterator(helpline.data() / "rocksdb")) {
+    struct stat info {};
+    ASSERT_EQ(::lstat(entry.path().c_str(), &info), 0);
+    EXPECT_EQ(info.st_uid, kNobody) << entry.path();
+  }
+  struct stat marker {};
+  ASSERT_EQ(::lstat((helpline.data() / "FORMAT").c_str(), &marker), 0);
+  EXPECT_EQ(marker.st_uid, kNobody);
 }
 
 // The field report: a restore or a `storage inspect` run as root left root-owned files, and
 // serve then failed with "Permission denied" or nothing at all. Haven now checks who owns its
 // files and says which file, whose it is, and what to run. (Needs root to give files away.)
-constexpr uid_t kNobody = 65534;
-
 TEST(StorageCommands, RootIsRefusedOnTheServiceUsersData) {
   if (::geteuid() != 0) GTEST_SKIP() << "giving files to another user needs root";
   Helpline helpline;

@@ -83,9 +83,21 @@ TEST_F(KeyRingTest, MissingKeysAreAnErrorWhenDataExists) {
   auto ring = KeyRing::Open(keys(), data(), kToday, false);
   ASSERT_FALSE(ring);
   EXPECT_NE(ring.error().detail.find("restore the key directory"), std::string::npos);
-  ASSERT_TRUE(KeyRing::Open(keys(), data(), kToday, true));
+}
+
+// Key backups hold master.key alone: restored without epoch.key, the family keys come back
+// and the epoch starts again today, so nothing sealed under an earlier epoch opens.
+TEST_F(KeyRingTest, WithoutTheEpochKeyTheEpochStartsAgainToday) {
+  auto first = KeyRing::Open(keys(), data(), kToday - 10, true);
+  ASSERT_TRUE(first);
+  auto family_key = crypto::SecretBytes::CopyOf((*first)->FamilyKey(Family::kAccounts).bytes());
+  first->reset();
   fs::remove(keys() / kEpochKeyFile);
-  EXPECT_FALSE(KeyRing::Open(keys(), data(), kToday, false));
+  auto ring = KeyRing::Open(keys(), data(), kToday, false);
+  ASSERT_TRUE(ring) << ring.error().ToString();
+  EXPECT_EQ((*ring)->horizon_day(), kToday);
+  EXPECT_EQ((*ring)->EpochKey(kToday - 1).error().code, ErrorCode::kShredded);
+  EXPECT_TRUE(std::ranges::equal((*ring)->FamilyKey(Family::kAccounts).bytes(), family_key.bytes()));
 }
 
 TEST_F(KeyRingTest, RefusesKeyFilesOthersCanReadOrOfTheWrongSize) {

@@ -172,6 +172,29 @@ TEST_F(StorageRuntimeTest, AfterTheClockWentBackWritesStillSucceed) {
   EXPECT_EQ(report->clock, ClockState::kBehind);
 }
 
+// Key backups hold master.key alone (README, Storage): a restore with it brings accounts back,
+// and no conversation, so an old key backup can never undo shredding.
+TEST_F(StorageRuntimeTest, RestoredWithMasterKeyAloneAccountsComeBackConversationsDoNot) {
+  {
+    auto runtime = Open();
+    AccountRecord account;
+    account.handle = "maria";
+    ASSERT_TRUE(runtime->stores().accounts().Put(account));
+    ASSERT_TRUE(runtime->stores().conversations().Put(Conversation(ConversationState::kEnded)));
+  }
+  std::filesystem::remove(options_.key_dir / kEpochKeyFile);
+  clock_.Advance(kSecondsPerDay);
+  auto runtime = Open();
+  ASSERT_TRUE(runtime);
+  EXPECT_TRUE(runtime->stores().accounts().Get("maria")->has_value());
+  auto conversation = runtime->stores().conversations().Get(Bytes(16, 1));
+  EXPECT_TRUE(!conversation || !conversation->has_value()) << "sealed under an epoch whose key is gone";
+  ConversationRecord fresh = Conversation(ConversationState::kWaiting);
+  fresh.chat_id = Bytes(16, 2);
+  fresh.queued_at = clock_.NowSeconds();
+  EXPECT_TRUE(runtime->stores().conversations().Put(fresh)) << "and new ones are stored";
+}
+
 TEST_F(StorageRuntimeTest, InventoryCountsFromHeadersAlone) {
   auto runtime = Open();
   AccountRecord account;
