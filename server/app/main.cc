@@ -9,13 +9,15 @@
 #include "server/app/serve_command.h"
 #include "server/app/storage_commands.h"
 
+#include "haven_commit.h"  // generated: HAVEN_COMMIT
+
 #ifndef HAVEN_VERSION
 #error "HAVEN_VERSION must be defined by the build"
 #endif
 
 int main(int argc, char** argv) {
   CLI::App app{"Haven: a secure helpline chat server", "haven"};
-  app.set_version_flag("--version", std::string("haven ") + HAVEN_VERSION);
+  app.set_version_flag("--version", std::string("haven ") + HAVEN_VERSION + " (commit " + HAVEN_COMMIT + ")");
   app.require_subcommand(1);
 
   haven::app::ServeOptions serve;

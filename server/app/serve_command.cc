@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,18 @@
 namespace haven::app {
 
 namespace {
+
+// The browser apps: installed beside the binary (<prefix>/bin/haven ->
+// <prefix>/share/haven/web, as the package lays them out), else the build tree's own.
+std::string DefaultStaticDir() {
+  std::error_code ec;
+  std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path installed = executable.parent_path().parent_path() / "share" / "haven" / "web";
+    if (std::filesystem::exists(installed / "widget", ec)) return installed.string();
+  }
+  return HAVEN_DEFAULT_STATIC_DIR;
+}
 
 core::Instant SystemNow() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -96,7 +109,7 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
     std::cerr << "haven: " << org.error() << "\n";
     return 1;
   }
-  std::string static_dir = config.http.static_dir.empty() ? HAVEN_DEFAULT_STATIC_DIR : config.http.static_dir;
+  std::string static_dir = config.http.static_dir.empty() ? DefaultStaticDir() : config.http.static_dir;
   auto assets = net::StaticAssets::LoadDirectory(static_dir);
   if (!assets) {
     std::cerr << "haven: " << assets.error() << " (http.static_dir)\n";

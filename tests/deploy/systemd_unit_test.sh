@@ -7,7 +7,7 @@ unit="$1/ops/haven.service"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # verify checks that ExecStart exists; the test machine has no installed haven.
-sed 's#/usr/local/bin/haven#/bin/true#' "$unit" > "$work/haven.service"
+sed 's#/usr/bin/haven#/bin/true#' "$unit" > "$work/haven.service"
 output="$(systemd-analyze verify "$work/haven.service" 2>&1)" || { echo "FAIL: $output"; exit 1; }
 [[ -z "$output" ]] || { echo "FAIL: systemd-analyze warns: $output"; exit 1; }
 for setting in LimitCORE=0 NoNewPrivileges=yes Restart=always "ExecReload=/bin/kill -HUP \$MAINPID" SystemCallErrorNumber=EPERM ProtectSystem=strict PrivateTmp=yes \
