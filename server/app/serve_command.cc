@@ -242,8 +242,11 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
         health.maintenance_last_success = std::chrono::duration_cast<std::chrono::seconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count();
+        health.maintenance_failing = 0;
       } else {
         ++health.maintenance_failures;
+        // A full disk has its own gauge and clears by itself; anything else needs a person.
+        if (report.error().code != storage::ErrorCode::kDiskFull) health.maintenance_failing = 1;
         log::Warn("storage.maintenance_failed", {{"error", storage::CodeName(report.error().code)}});
       }
       maintaining = false;

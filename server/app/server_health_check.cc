@@ -59,6 +59,10 @@ void ServerHealthCheck::Run() {
 std::string ServerHealthCheck::UnreadyReason() const {
   if (health_.storage_writable.load() == 0) return "storage refuses writes (disk full or failing); see the log";
   if (health_.storage_room_for_chats.load() == 0) return "disk almost full (below storage.reserve_free_megabytes)";
+  if (health_.maintenance_failing.load() == 1) {
+    return "storage maintenance failed (storage.maintenance_failed in the log): a damaged file or a failing disk; "
+           "expired data is not being removed";
+  }
   switch (static_cast<storage::ClockState>(health_.clock_state.load())) {
     case storage::ClockState::kAhead:
       return "clock ahead of the trusted time by " + std::to_string(health_.clock_skew_seconds.load()) +

@@ -120,6 +120,8 @@ std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health,
   Sample(out, "haven_storage_free_bytes", "", health.storage_free_bytes.load());
   Metric(out, "haven_storage_maintenance_failures_total", "counter", "Storage maintenance runs (shredding, compaction) that failed.");
   Sample(out, "haven_storage_maintenance_failures_total", "", health.maintenance_failures.load());
+  Metric(out, "haven_storage_maintenance_failing", "gauge", "1 while the last storage maintenance run failed.");
+  Sample(out, "haven_storage_maintenance_failing", "", health.maintenance_failing.load());
   Metric(out, "haven_storage_maintenance_last_success_timestamp_seconds", "gauge", "When storage maintenance last succeeded.");
   Sample(out, "haven_storage_maintenance_last_success_timestamp_seconds", "", health.maintenance_last_success.load());
   Metric(out, "haven_clock_state", "gauge", "0 while the wall clock agrees with the trusted time, 1 when it is ahead, 2 behind.");

@@ -60,6 +60,7 @@ struct HealthMetrics {
   std::atomic<std::int64_t> storage_free_bytes{0};       // on the data volume
   std::atomic<std::uint64_t> maintenance_failures{0};    // storage maintenance runs that failed
   std::atomic<std::int64_t> maintenance_last_success{0}; // Unix time of the last run that succeeded
+  std::atomic<std::int64_t> maintenance_failing{0};      // 1 while the last run failed (a damaged file, a failing disk)
   std::atomic<std::int64_t> clock_state{0};              // 0 trusted, 1 ahead, 2 behind (storage/trusted_time.h)
   std::atomic<std::int64_t> clock_skew_seconds{0};       // wall clock minus trusted time
   // Active counselors' certificates, counted every few seconds: never a name, only how many.
