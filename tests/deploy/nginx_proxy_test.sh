@@ -10,34 +10,14 @@ nginx="$source_dir/build/tools/bin/nginx"
 [[ -x "$nginx" ]] || nginx="$(command -v nginx || true)"
 [[ -n "$nginx" ]] || { echo "FAIL: no nginx; scripts/setup --test extracts one into build/tools/bin"; exit 1; }
 
-work="$(mktemp -d)"
+source "$(dirname "$0")/deploy_lib.sh"
 pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-  wait 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-
-# A port nothing listens on (connecting fails), from a range the kernel does not hand out.
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000))
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
-  done
-}
+on_exit+=('for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null; done; wait 2> /dev/null')
 haven_port="$(free_port)"
 https_port="$(free_port)"
 http_port="$(free_port)"
 
-# A real org, as an administrator makes one.
-echo "root passphrase for the proxy test" > "$work/root-pass"
-echo "signing passphrase for the proxy test" > "$work/signing-pass"
-"$haven" org init --dir "$work/org" --passphrase-file "$work/root-pass" > /dev/null
-"$haven" org signing-key --dir "$work/org" --name "Proxy Test" --root-passphrase-file "$work/root-pass" \
-  --passphrase-file "$work/signing-pass" > /dev/null
+make_org "$work/org" "Proxy Test"
 origin="https://chat.example.org:$https_port"
 cat > "$work/haven.toml" <<TOML
 [server]

@@ -9,14 +9,9 @@
 set -euo pipefail
 build="$1"
 source_dir="$2"
-work="$(mktemp -d)"
+source "$(dirname "$0")/deploy_lib.sh"
 pid=""
-cleanup() {
-  [[ -n "$pid" ]] && kill -KILL "$pid" 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+on_exit+=('[[ -n "$pid" ]] && kill -KILL "$pid" 2> /dev/null')
 
 (cd "$build" && cpack -G DEB -B "$work/out" > "$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack failed"; }
 version="$(sed -n 's/^project(haven VERSION \([0-9.]*\).*/\1/p' "$source_dir/CMakeLists.txt")"
@@ -58,11 +53,8 @@ done
 grep -q '^key_dir = "/var/lib/haven-keys"' "$root/etc/haven/haven.toml" || fail "packaged config lacks key_dir"
 
 # The installed binary finds the installed web apps (no build tree involved).
-echo "root passphrase for the package test" > "$work/root-pass"
-echo "signing passphrase for the package test" > "$work/signing-pass"
-"$root/usr/bin/haven" org init --dir "$work/org" --passphrase-file "$work/root-pass" > /dev/null
-"$root/usr/bin/haven" org signing-key --dir "$work/org" --name "Package Test" --root-passphrase-file "$work/root-pass" \
-  --passphrase-file "$work/signing-pass" > /dev/null
+haven="$root/usr/bin/haven"
+make_org "$work/org" "Package Test"
 cat > "$work/haven.toml" <<TOML
 [server]
 port = 0
@@ -73,8 +65,7 @@ key_dir = "$work/keys"
 dir = "$work/org"
 TOML
 mv "$build/web" "$build/web.hidden"  # the build tree's apps must not be what answers
-restore_web() { [[ -d "$build/web.hidden" ]] && mv "$build/web.hidden" "$build/web"; }
-trap 'restore_web; cleanup' EXIT
+on_exit+=('[[ -d "$build/web.hidden" ]] && mv "$build/web.hidden" "$build/web"')
 "$root/usr/bin/haven" serve --config "$work/haven.toml" > "$work/out.txt" 2> "$work/err.txt" &
 pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/out.txt" && break; sleep 0.1; done

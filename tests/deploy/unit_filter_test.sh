@@ -12,17 +12,12 @@ sandbox="$2"
 unit="$3/ops/haven.service"
 [[ -x "$sandbox" ]] || { echo "FAIL: no unit_sandbox (libseccomp-dev missing? scripts/setup --test installs it)"; exit 1; }
 
-work="$(mktemp -d)"
+source "$(dirname "$0")/deploy_lib.sh"
 pid=""
-cleanup() {
-  [[ -n "$pid" ]] && kill -KILL "$pid" 2> /dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-  echo "FAIL: $*"
+on_exit+=('[[ -n "$pid" ]] && kill -KILL "$pid" 2> /dev/null')
+failed() {
   [[ -f "$work/haven.err" ]] && { echo "--- haven stderr"; tail -20 "$work/haven.err"; }
-  exit 1
+  fail "$*"
 }
 
 # --- The filter, as systemd builds it from the unit -----------------------------------------
@@ -37,7 +32,7 @@ mode=""
 while IFS= read -r line; do
   value="${line#SystemCallFilter=}"
   if [[ "$value" == "~"* ]]; then
-    [[ -n "$mode" ]] || fail "a deny-list first is not what this test models"
+    [[ -n "$mode" ]] || failed "a deny-list first is not what this test models"
     for item in ${value#\~}; do for call in $(expand "$item"); do unset "allowed[$call]"; done; done
   else
     if [[ -z "$mode" ]]; then  # systemd adds @default to an allow-list
@@ -47,7 +42,7 @@ while IFS= read -r line; do
     for item in $value; do for call in $(expand "$item"); do allowed[$call]=1; done; done
   fi
 done < <(grep '^SystemCallFilter=' "$unit")
-[[ "$mode" == allow ]] || fail "the unit has no SystemCallFilter= allow-list"
+[[ "$mode" == allow ]] || failed "the unit has no SystemCallFilter= allow-list"
 printf '%s\n' "${!allowed[@]}" | sort > "$work/allowed"
 sandbox_args=(--allow "$work/allowed")
 errno_name="$(sed -n 's/^SystemCallErrorNumber=//p' "$unit")"
@@ -60,24 +55,13 @@ echo "filter: $(wc -l < "$work/allowed") system calls allowed; ${sandbox_args[*]
 # --- Control: the filter refuses what the unit denies (chroot is in @privileged) -------------
 chroot_path="$(command -v chroot)"
 if "$sandbox" "${sandbox_args[@]}" -- "$chroot_path" / /bin/true 2> "$work/control.err"; then
-  fail "chroot ran under the filter: the filter is not applied"
+  failed "chroot ran under the filter: the filter is not applied"
 fi
-"$chroot_path" / /bin/true || fail "chroot fails even without the filter; the control means nothing here"
+"$chroot_path" / /bin/true || failed "chroot fails even without the filter; the control means nothing here"
 
 # --- Haven under the filter ---------------------------------------------------------------
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000))
-    (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
-  done
-}
 port="$(free_port)"
-echo "root passphrase for the unit test" > "$work/root-pass"
-echo "signing passphrase for the unit test" > "$work/signing-pass"
-"$haven" org init --dir "$work/org" --passphrase-file "$work/root-pass" > /dev/null
-"$haven" org signing-key --dir "$work/org" --name "Unit Test" --root-passphrase-file "$work/root-pass" \
-  --passphrase-file "$work/signing-pass" > /dev/null
+make_org "$work/org" "Unit Test"
 cat > "$work/haven.toml" <<TOML
 [server]
 listen_address = "127.0.0.1"
@@ -95,32 +79,32 @@ pid=$!
 
 for _ in $(seq 100); do
   grep -q "haven listening" "$work/haven.out" 2> /dev/null && break
-  kill -0 "$pid" 2> /dev/null || { wait "$pid" && status=0 || status=$?; fail "haven died at start under the filter (exit $status)"; }
+  kill -0 "$pid" 2> /dev/null || { wait "$pid" && status=0 || status=$?; failed "haven died at start under the filter (exit $status)"; }
   sleep 0.1
 done
-grep -q "haven listening" "$work/haven.out" || fail "haven did not start within 10 s"
+grep -q "haven listening" "$work/haven.out" || failed "haven did not start within 10 s"
 
 base="http://127.0.0.1:$port"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" == 200 ]] || fail "/healthz is not 200"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" == 200 ]] || fail "/readyz is not 200"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" == 200 ]] || failed "/healthz is not 200"
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" == 200 ]] || failed "/readyz is not 200"
 # Worker threads: maintenance at start, an admin command over the socket, an Argon2id login.
 for _ in $(seq 100); do grep -q 'storage.maintenance"' "$work/haven.log" 2> /dev/null && break; sleep 0.1; done
-grep -q 'storage.maintenance"' "$work/haven.log" || fail "storage maintenance did not run"
-"$haven" counselor list --config "$work/haven.toml" > /dev/null || fail "haven counselor list failed"
+grep -q 'storage.maintenance"' "$work/haven.log" || failed "storage maintenance did not run"
+"$haven" counselor list --config "$work/haven.toml" > /dev/null || failed "haven counselor list failed"
 login_status="$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
   -H "Origin: $base" --data '{"handle":"nobody","login_key":"'"$(printf '0%.0s' $(seq 64))"'","totp":"000000"}' \
   "$base/api/login")"
-[[ "$login_status" == 401 || "$login_status" == 403 ]] || fail "login answered $login_status"
-kill -0 "$pid" 2> /dev/null || fail "haven died while serving under the filter"
+[[ "$login_status" == 401 || "$login_status" == 403 ]] || failed "login answered $login_status"
+kill -0 "$pid" 2> /dev/null || failed "haven died while serving under the filter"
 
 kill -HUP "$pid"
 for _ in $(seq 50); do grep -q '"reload' "$work/haven.log" 2> /dev/null && break; sleep 0.1; done
-kill -0 "$pid" 2> /dev/null || fail "SIGHUP killed haven"
-grep -q '"reload' "$work/haven.log" || fail "SIGHUP was not logged as a reload"
+kill -0 "$pid" 2> /dev/null || failed "SIGHUP killed haven"
+grep -q '"reload' "$work/haven.log" || failed "SIGHUP was not logged as a reload"
 
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
 pid=""
-[[ "$status" == 0 ]] || fail "haven exited with $status after SIGTERM"
+[[ "$status" == 0 ]] || failed "haven exited with $status after SIGTERM"
 echo "PASS"

@@ -40,8 +40,7 @@ TEST_F(Clock, AYearAheadThenCorrectedTurnsNobodyAwayAndKeepsTheConversations) {
   EXPECT_NE(HttpGet(server.port(), "/readyz")->body.find("clock ahead"), std::string::npos);
   EXPECT_EQ(MetricValue(server, "haven_clock_state"), 1);
   EXPECT_TRUE(WaitFor([&] { return server.StandardError().find("clock.untrusted") != std::string::npos; }));
-  std::size_t runs = Count(server.StandardError(), "\"storage.maintenance\"");
-  ASSERT_TRUE(WaitFor([&] { return Count(server.StandardError(), "\"storage.maintenance\"") >= runs + 3; }));
+  ASSERT_TRUE(WaitForMaintenanceRuns(server, 3));
   EXPECT_EQ(Count(server.StandardError(), "\"shredded_days\":0"), Count(server.StandardError(), "\"shredded_days\""))
       << "no key destroyed while the clock is wrong";
 

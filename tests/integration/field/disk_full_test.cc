@@ -54,9 +54,7 @@ TEST_F(DiskFull, VisitorsAreToldBusyTheChatGoesOnAndServiceReturnsWithSpace) {
 
   // Several maintenance runs (shredding, flush, compaction) on the full volume: before, the
   // first one aborted the process inside RocksDB.
-  std::size_t runs = Count(server.StandardError(), "storage.maintenance");
-  ASSERT_TRUE(WaitFor([&] { return Count(server.StandardError(), "storage.maintenance") >= runs + 3; },
-                      std::chrono::seconds(15)));
+  ASSERT_TRUE(WaitForMaintenanceRuns(server, 3));
   ASSERT_FALSE(server.WaitForExit(std::chrono::milliseconds(10))) << server.StandardError();
 
   volume_.Free();
@@ -88,9 +86,7 @@ TEST_F(DiskFull, StartingOnAFullVolumeServesAndRecovers) {
   VisitorBot visitor(server);
   EXPECT_FALSE(visitor.Join());
   EXPECT_EQ(visitor.refused().value_or(""), "busy");
-  std::size_t runs = Count(server.StandardError(), "storage.maintenance");
-  ASSERT_TRUE(WaitFor([&] { return Count(server.StandardError(), "storage.maintenance") >= runs + 3; },
-                      std::chrono::seconds(15)));
+  ASSERT_TRUE(WaitForMaintenanceRuns(server, 3));
   ASSERT_FALSE(server.WaitForExit(std::chrono::milliseconds(10))) << server.StandardError();
 
   volume_.Free();

@@ -20,6 +20,13 @@ std::size_t Count(std::string_view text, std::string_view what) {
   return count;
 }
 
+bool WaitForMaintenanceRuns(const ServerProcess& server, std::size_t runs) {
+  // "storage.maintenance" also matches "storage.maintenance_failed": both are runs.
+  std::size_t before = Count(server.StandardError(), "\"storage.maintenance");
+  return WaitFor([&] { return Count(server.StandardError(), "\"storage.maintenance") >= before + runs; },
+                 std::chrono::seconds(15));
+}
+
 double MetricValue(const ServerProcess& server, std::string_view name) {
   auto reply = HttpGet(server.port(), "/metrics", "Authorization: Bearer " + kMetricsToken + "\r\n");
   if (!reply || reply->status != 200) return -1;

@@ -23,6 +23,10 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeou
 
 std::size_t Count(std::string_view text, std::string_view what);
 
+// Waits until the server has logged `runs` more storage maintenance runs (succeeded or failed)
+// than it had when called: for "it survived that many runs".
+bool WaitForMaintenanceRuns(const ServerProcess& server, std::size_t runs);
+
 // The value of an unlabelled metric from /metrics (metrics.token = kMetricsToken); -1 when
 // it is missing or /metrics does not answer.
 double MetricValue(const ServerProcess& server, std::string_view name);
