@@ -42,6 +42,11 @@ export interface HavenUnderTest {
   dropVisitors(options?: { forget?: boolean }): void;
   /** The server's files, for `haven` commands (invite, certify) the console tests run. */
   readonly server: RealServer;
+  /**
+   * Stops the server with SIGTERM (WebSockets close with 1012) and starts it again on the same
+   * port, config and data, as an upgrade or `systemctl restart` does mid-shift.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,20 +152,26 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(binary, ['serve', '--config', join(dir, 'haven.toml')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 20000;
-  while (!/listening on http:\/\/[^:]+:\d+\//.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      await link.stop();
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`haven serve did not start:\n${output}`);
+  // Starts `haven serve` and waits until it listens; `output` keeps every start's lines.
+  const launch = async (): Promise<ChildProcess> => {
+    const started = output.length;
+    const process = spawn(binary, ['serve', '--config', join(dir, 'haven.toml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 20000;
+    while (!/listening on http:\/\/[^:]+:\d+\//.test(output.slice(started))) {
+      if (process.exitCode !== null || Date.now() > deadline) {
+        process.kill('SIGKILL');
+        await link.stop();
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`haven serve did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
     }
-    await new Promise((r) => setTimeout(r, 20));
-  }
+    return process;
+  };
+  let child = await launch();
   // Someone must be on duty, or visitors are told the helpline is offline: a counselor who
   // stays available but never takes a chat (tests take theirs with "take next").
   const server = { binary, origin, configPath: join(dir, 'haven.toml'), orgDir, signingPassphraseFile: join(dir, 'signing.pass') };
@@ -220,6 +231,12 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
     dropVisitors(options = {}) {
       const pastResume = ((resumeWindow ?? 120) + 2) * 1000;
       link.cut('GET /ws/visitor', options.forget ? pastResume : 1500);
+    },
+    async restart() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      child = await launch();
     },
     async stop() {
       const logFile = process.env['HAVEN_TEST_SERVER_LOG'];
