@@ -75,6 +75,34 @@ std::size_t ErrorCodeIndex(std::string_view name) {
   return kErrorCodeCount;  // "other"
 }
 
+namespace {
+
+// One metric with one unlabelled sample.
+template <typename T>
+void Single(std::string& out, std::string_view name, std::string_view type, std::string_view help, T value) {
+  Metric(out, name, type, help);
+  Sample(out, name, "", value);
+}
+
+void RenderHealth(std::string& out, const HealthMetrics& health) {
+  Single(out, "haven_ready", "gauge", "1 while /readyz answers 200 (storage writable with room, clock trusted, not stopping).", health.ready.load());
+  Single(out, "haven_storage_writable", "gauge", "1 while storage accepts writes; 0 after a full disk or an I/O error, until it resumes.", health.storage_writable.load());
+  Single(out, "haven_storage_room_for_chats", "gauge", "0 while free space is below storage.reserve_free_megabytes: new visitors are told busy.", health.storage_room_for_chats.load());
+  Single(out, "haven_storage_free_bytes", "gauge", "Free bytes on the data volume.", health.storage_free_bytes.load());
+  Single(out, "haven_storage_maintenance_failures_total", "counter", "Storage maintenance runs (shredding, compaction) that failed.", health.maintenance_failures.load());
+  Single(out, "haven_storage_maintenance_failing", "gauge", "1 while the last storage maintenance run failed.", health.maintenance_failing.load());
+  Single(out, "haven_storage_maintenance_last_success_timestamp_seconds", "gauge", "When storage maintenance last succeeded.", health.maintenance_last_success.load());
+  Single(out, "haven_clock_state", "gauge", "0 while the wall clock agrees with the trusted time, 1 when it is ahead, 2 behind.", health.clock_state.load());
+  Single(out, "haven_clock_skew_seconds", "gauge", "The wall clock minus the trusted time that shredding follows.", health.clock_skew_seconds.load());
+  Metric(out, "haven_counselor_certificates", "gauge", "Active counselors' certificates: valid, expiring within 7 days, expired.");
+  Sample(out, "haven_counselor_certificates", "{state=\"valid\"}", health.certificates_valid.load());
+  Sample(out, "haven_counselor_certificates", "{state=\"expiring\"}", health.certificates_expiring.load());
+  Sample(out, "haven_counselor_certificates", "{state=\"expired\"}", health.certificates_expired.load());
+  Single(out, "haven_signing_certificate_expiry_timestamp_seconds", "gauge", "When the org signing key's certificate expires.", health.signing_certificate_not_after.load());
+}
+
+}  // namespace
+
 std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health, std::int64_t connections) {
   std::string out;
   Metric(out, "haven_connections", "gauge", "Open HTTP and WebSocket connections.");
@@ -110,30 +138,7 @@ std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health,
   }
   Metric(out, "haven_storage_failures_total", "counter", "Writes of chat records, statistics or audit entries that failed.");
   Sample(out, "haven_storage_failures_total", "", m.storage_failures.load());
-  Metric(out, "haven_ready", "gauge", "1 while /readyz answers 200 (storage writable with room, clock trusted, not stopping).");
-  Sample(out, "haven_ready", "", health.ready.load());
-  Metric(out, "haven_storage_writable", "gauge", "1 while storage accepts writes; 0 after a full disk or an I/O error, until it resumes.");
-  Sample(out, "haven_storage_writable", "", health.storage_writable.load());
-  Metric(out, "haven_storage_room_for_chats", "gauge", "0 while free space is below storage.reserve_free_megabytes: new visitors are told busy.");
-  Sample(out, "haven_storage_room_for_chats", "", health.storage_room_for_chats.load());
-  Metric(out, "haven_storage_free_bytes", "gauge", "Free bytes on the data volume.");
-  Sample(out, "haven_storage_free_bytes", "", health.storage_free_bytes.load());
-  Metric(out, "haven_storage_maintenance_failures_total", "counter", "Storage maintenance runs (shredding, compaction) that failed.");
-  Sample(out, "haven_storage_maintenance_failures_total", "", health.maintenance_failures.load());
-  Metric(out, "haven_storage_maintenance_failing", "gauge", "1 while the last storage maintenance run failed.");
-  Sample(out, "haven_storage_maintenance_failing", "", health.maintenance_failing.load());
-  Metric(out, "haven_storage_maintenance_last_success_timestamp_seconds", "gauge", "When storage maintenance last succeeded.");
-  Sample(out, "haven_storage_maintenance_last_success_timestamp_seconds", "", health.maintenance_last_success.load());
-  Metric(out, "haven_clock_state", "gauge", "0 while the wall clock agrees with the trusted time, 1 when it is ahead, 2 behind.");
-  Sample(out, "haven_clock_state", "", health.clock_state.load());
-  Metric(out, "haven_clock_skew_seconds", "gauge", "The wall clock minus the trusted time that shredding follows.");
-  Sample(out, "haven_clock_skew_seconds", "", health.clock_skew_seconds.load());
-  Metric(out, "haven_counselor_certificates", "gauge", "Active counselors' certificates: valid, expiring within 7 days, expired.");
-  Sample(out, "haven_counselor_certificates", "{state=\"valid\"}", health.certificates_valid.load());
-  Sample(out, "haven_counselor_certificates", "{state=\"expiring\"}", health.certificates_expiring.load());
-  Sample(out, "haven_counselor_certificates", "{state=\"expired\"}", health.certificates_expired.load());
-  Metric(out, "haven_signing_certificate_expiry_timestamp_seconds", "gauge", "When the org signing key's certificate expires.");
-  Sample(out, "haven_signing_certificate_expiry_timestamp_seconds", "", health.signing_certificate_not_after.load());
+  RenderHealth(out, health);
   m.wait_seconds.Render(out, "haven_wait_seconds", "How long answered visitors waited.");
   m.storage_write_seconds.Render(out, "haven_storage_write_seconds", "Synced storage writes of chat records.");
   return out;
