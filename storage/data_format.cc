@@ -5,7 +5,6 @@
 
 #include <charconv>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 namespace haven::storage {
@@ -19,9 +18,13 @@ Result<std::optional<std::uint32_t>> ReadDataFormat(const std::filesystem::path&
   std::error_code ec;
   std::filesystem::path path = data_dir / kDataFormatFile;
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
-  std::ifstream file(path);
-  std::string line;
-  if (!file || !std::getline(file, line) || !line.starts_with(kPrefix)) {
+  // A marker is one short line; a file of any other size is not one (and is never read whole).
+  std::ifstream file(path, std::ios::binary);
+  std::string line(64, '\0');
+  file.read(line.data(), static_cast<std::streamsize>(line.size()));
+  line.resize(static_cast<std::size_t>(file.gcount()));
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  if (line.size() >= 63 || !line.starts_with(kPrefix)) {
     return Fail(ErrorCode::kDataFormat, path.string() + " is not a Haven format marker");
   }
   std::uint32_t format = 0;

@@ -9,11 +9,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string UserName(uid_t uid) {
+// The login name, or "uid N" when there is none: what runuser and chown accept.
+std::string LoginName(uid_t uid) {
   struct passwd* entry = ::getpwuid(uid);
-  std::string name = entry ? entry->pw_name : "uid " + std::to_string(uid);
-  return name + " (uid " + std::to_string(uid) + ")";
+  return entry ? entry->pw_name : std::to_string(uid);
 }
+
+// "nobody (uid 65534)": for sentences.
+std::string UserName(uid_t uid) { return LoginName(uid) + " (uid " + std::to_string(uid) + ")"; }
 
 // The first path under `path` (itself included) not owned by `uid`, or empty.
 fs::path FirstForeign(const fs::path& path, uid_t uid, int depth) {
@@ -44,10 +47,10 @@ std::string OwnershipProblem(const fs::path& dir, std::string_view what, int dep
   if (me == 0 && top_ok && top.st_uid != 0) {
     // Root on the service user's data: what it wrote would lock the server out.
     return problem + "Do not run haven as root on its data: run it as the owner, e.g. runuser -u " +
-           UserName(top.st_uid).substr(0, UserName(top.st_uid).find(' ')) + " -- haven ...";
+           LoginName(top.st_uid) + " -- haven ...";
   }
   return problem + "A command run as another user left it. Fix: chown -R " +
-         UserName(me).substr(0, UserName(me).find(' ')) + ": " + dir.string() +
+         LoginName(me) + ": " + dir.string() +
          " (as root), and run every haven command as that user.";
 }
 

@@ -17,8 +17,12 @@ Result<std::unique_ptr<StorageRuntime>> StorageRuntime::Open(const StorageOption
   std::filesystem::path database_path = DatabasePath(options.data_dir);
   auto format = ReadDataFormat(options.data_dir);
   if (!format) return std::unexpected(format.error());
-  if (auto checked = CheckDataFormat(*format, RocksDbStore::Exists(database_path)); !checked) {
-    return std::unexpected(checked.error());
+  bool database_exists = RocksDbStore::Exists(database_path);
+  if (auto checked = CheckDataFormat(*format, database_exists); !checked) return std::unexpected(checked.error());
+  // A new directory is marked before RocksDB creates anything in it: a crash in between
+  // leaves a marked directory, never a database that looks as if an older Haven wrote it.
+  if (!database_exists && *format != kDataFormat) {
+    if (auto marked = WriteDataFormat(options.data_dir, kDataFormat); !marked) return std::unexpected(marked.error());
   }
 
   // A mark that cannot be read is no reason not to serve: the wall clock is taken as it is.
@@ -52,9 +56,6 @@ Result<std::unique_ptr<StorageRuntime>> StorageRuntime::Open(const StorageOption
   if (!database) return std::unexpected(database.error());
   runtime->database_ = std::move(*database);
   runtime->stores_ = std::make_unique<Stores>(*runtime->database_, *runtime->keys_, clock, options.retention);
-  if (!*format) {  // a new directory: the marker is written once the database exists
-    if (auto marked = WriteDataFormat(options.data_dir, kDataFormat); !marked) return std::unexpected(marked.error());
-  }
   return runtime;
 }
 

@@ -24,6 +24,14 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 constexpr uid_t kNobody = 65534;
+
+// Gives `dir` and everything in it to nobody, as files another user left behind.
+void GiveToNobody(const fs::path& dir) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    ASSERT_EQ(::lchown(entry.path().c_str(), kNobody, kNobody), 0) << entry.path();
+  }
+  ASSERT_EQ(::chown(dir.c_str(), kNobody, kNobody), 0);
+}
 constexpr std::string_view kCanary = "CANARY-c41b";
 
 // A helpline's directories and config, for commands run against the same data.
@@ -197,10 +205,7 @@ TEST(StorageCommands, ARestoreRunAsRootLeavesTheFilesToTheirOwner) {
   helpline.Populate();
   fs::path backup = helpline.dir() / "backup";
   ASSERT_EQ(RunHaven("backup create " + backup.string() + " --config " + helpline.config().string()).first, 0);
-  for (const auto& entry : fs::recursive_directory_iterator(helpline.data())) {
-    ASSERT_EQ(::lchown(entry.path().c_str(), kNobody, kNobody), 0);
-  }
-  ASSERT_EQ(::chown(helpline.data().c_str(), kNobody, kNobody), 0);
+  GiveToNobody(helpline.data());
   auto [restored, report] = RunHaven("backup restore " + backup.string() + " --config " + helpline.config().string());
   ASSERT_EQ(restored, 0) << report;
   for (const auto& entry : fs::recursive_directory_iterator(helpline.data() / "rocksdb")) {
@@ -220,8 +225,7 @@ TEST(StorageCommands, RootIsRefusedOnTheServiceUsersData) {
   if (::geteuid() != 0) GTEST_SKIP() << "giving files to another user needs root";
   Helpline helpline;
   helpline.Populate();
-  for (const auto& entry : fs::recursive_directory_iterator(helpline.data())) ASSERT_EQ(::lchown(entry.path().c_str(), kNobody, kNobody), 0);
-  ASSERT_EQ(::chown(helpline.data().c_str(), kNobody, kNobody), 0);
+  GiveToNobody(helpline.data());
   auto [status, output] = RunHaven("storage inspect --config " + helpline.config().string());
   EXPECT_EQ(status, 1);
   EXPECT_NE(output.find("Do not run haven as root on its data"), std::string::npos) << output;

@@ -65,5 +65,13 @@ TEST_F(DataFormat, ANewerFormatIsRefusedAndNotMigratedBack) {
   EXPECT_NE(output.find("newer"), std::string::npos) << output;
 }
 
+TEST_F(DataFormat, AMarkerThatIsNotOneIsRefusedWithoutReadingItWhole) {
+  ASSERT_EQ(RunHaven("storage migrate --config " + config()).first, 0);
+  std::ofstream(data() / storage::kDataFormatFile) << std::string(1 << 20, '9');
+  auto [refused, why] = RunHaven("counselor list --config " + config());
+  EXPECT_NE(refused, 0);
+  EXPECT_NE(why.find("is not a Haven format marker"), std::string::npos) << why;
+}
+
 }  // namespace
 }  // namespace haven::testing
