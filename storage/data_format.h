@@ -1,7 +1,7 @@
 // The on-disk format of a data directory, and the migrations between formats.
 //
-// <data_dir>/FORMAT = "haven-data-format " N "\n"      (written last when a directory is made or
-//                                                     migrated; mode 0600)
+// <data_dir>/FORMAT = "haven-data-format " N "\n"      (written before RocksDB creates a new
+//                                                     directory, and when one is migrated; 0600)
 //
 // A Haven opens only its own format. Older data is migrated explicitly (`haven storage
 // migrate`, with the server stopped and a backup taken), newer data is refused, so a rollback
