@@ -31,6 +31,7 @@
 #include "server/net/router.h"
 #include "server/net/server.h"
 #include "server/net/static_assets.h"
+#include "server/net/tls_context.h"
 #include "server/net/worker_pool.h"
 #include "storage/storage_runtime.h"
 
@@ -167,6 +168,35 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
                            return written;
                          }});
 
+  // Native TLS: the pair is loaded before anything listens, and again on every SIGHUP.
+  std::shared_ptr<net::TlsCredentials> tls;
+  auto note_tls_expiry = [&health](const net::TlsContext& loaded) {
+    health.tls_certificate_not_after = loaded.not_after();
+    if (loaded.not_after() < std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())) log::Error("tls.certificate_expired");
+  };
+  if (config.tls.enabled()) {
+    auto loaded = net::TlsContext::Load(config.tls.certificate_file, config.tls.private_key_file);
+    if (!loaded) {
+      std::cerr << "haven: " << loaded.error() << "\n";
+      return 1;
+    }
+    note_tls_expiry(*loaded);
+    tls = std::make_shared<net::TlsCredentials>(std::move(*loaded));
+    log::Info("tls.loaded", {{"not_after", health.tls_certificate_not_after.load()}});
+  }
+  // The new pair or, if it does not load, the running one stays (and the log says why).
+  auto reload_tls = [tls, note_tls_expiry](const Config& reread) {
+    if (!tls || !reread.tls.enabled()) return true;
+    auto loaded = net::TlsContext::Load(reread.tls.certificate_file, reread.tls.private_key_file);
+    if (!loaded) {
+      log::Error("reload.tls_failed", {{"problem", loaded.error()}});
+      return false;
+    }
+    note_tls_expiry(*loaded);
+    tls->Replace(std::move(*loaded));
+    return true;
+  };
+
   net::Router router;
   auto reload_web_apps = ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
   auth_api.Register(router);
@@ -184,9 +214,10 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   server_options.address_keyer = DailyAddressKeyer();
   // Ready while storage takes new chats: a full disk takes the server out of rotation.
   server_options.unready_reason = [&health_check] { return health_check.UnreadyReason(); };
+  server_options.tls = tls;
   // SIGHUP: files are read on a worker, never on the event loop.
-  server_options.on_reload = [&workers, &config, config_path, allowed_origins, reload_web_apps, reload_org] {
-    workers->Submit([&config, config_path, allowed_origins, reload_web_apps, reload_org] {
+  server_options.on_reload = [&workers, &config, config_path, allowed_origins, reload_web_apps, reload_org, reload_tls] {
+    workers->Submit([&config, config_path, allowed_origins, reload_web_apps, reload_org, reload_tls] {
       Config reread = config;
       if (!config_path.empty()) {
         auto loaded = LoadConfigFile(config_path, ProcessEnvironment());
@@ -202,10 +233,11 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
       allowed_origins->Replace(reread.websocket.allowed_origins);
       reload_web_apps(reread);
       bool org_ok = reload_org();
+      bool tls_ok = reload_tls(reread);
       std::string needs_restart;
       for (const auto& field : FieldsNeedingRestart(config, reread)) needs_restart += (needs_restart.empty() ? "" : ",") + field;
       if (!needs_restart.empty()) log::Warn("reload.restart_needed", {{"fields", needs_restart}});
-      log::Info("reload.done", {{"log_file", log_problem.empty()}, {"org", org_ok},
+      log::Info("reload.done", {{"log_file", log_problem.empty()}, {"org", org_ok}, {"tls", tls_ok},
                                 {"allowed_origins", static_cast<std::uint64_t>(reread.websocket.allowed_origins.size())},
                                 {"partner_origins", static_cast<std::uint64_t>(reread.widget.partner_origins.size())}});
     });
@@ -264,7 +296,7 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
     return 1;
   }
 
-  std::string origin = "http://" + config.server.listen_address + ":" + std::to_string(server_handle->port());
+  std::string origin = std::string(tls ? "https://" : "http://") + config.server.listen_address + ":" + std::to_string(server_handle->port());
   std::cout << "haven listening on " << origin << "/" << std::endl;
   if (demo_notes) {
     for (const auto& line : *demo_notes) std::cout << line << "\n";
@@ -296,6 +328,14 @@ int RunServeCommand(const ServeOptions& options) {
       "config field storage.key_dir: must be set for haven serve (a directory outside server.data_dir for the "
       "storage keys; see ops/haven.example.toml)";
   if (options.check_only) {
+    // The certificate pair too: a renewal hook checks it before it reloads the server.
+    if (config->tls.enabled()) {
+      auto tls = net::TlsContext::Load(config->tls.certificate_file, config->tls.private_key_file);
+      if (!tls) {
+        std::cerr << "haven: " << tls.error() << "\n";
+        return 2;
+      }
+    }
     // The example file shows key_dir's default, empty, and must pass the check: warn only.
     std::cout << "config OK: " << options.config_path << "\n";
     if (config->storage.key_dir.empty()) std::cout << "note: " << kKeyDirRequired << "\n";

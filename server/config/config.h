@@ -36,6 +36,16 @@ struct HttpSettings {
   bool operator==(const HttpSettings&) const = default;
 };
 
+// Native TLS: `haven serve` terminates TLS itself when both files are set (no nginx in front).
+// Both files are read again on SIGHUP; a pair that does not load leaves the running one.
+struct TlsSettings {
+  std::string certificate_file;              // PEM: the server certificate, then its chain
+  std::string private_key_file;              // PEM, unencrypted, readable only by haven
+  std::uint32_t hsts_max_age_seconds = 63072000;  // Strict-Transport-Security max-age (2 years, as nginx-haven.conf); 0: none
+  bool enabled() const { return !certificate_file.empty(); }
+  bool operator==(const TlsSettings&) const = default;
+};
+
 struct WebSocketSettings {
   std::vector<std::string> allowed_origins = {"http://localhost:8080", "http://127.0.0.1:8080"};
   std::uint32_t read_message_max_bytes = 8192;    // larger message: close 1009
@@ -147,6 +157,7 @@ struct TestingSettings {
 struct Config {
   ServerSettings server;
   HttpSettings http;
+  TlsSettings tls;
   WebSocketSettings websocket;
   LogSettings log;
   StorageSettings storage;

@@ -138,6 +138,11 @@ std::expected<void, ConfigError> ValidateConfig(const Config& config) {
                                                                                   : "helpline.wrap_up_outcomes",
                                        "must name at least one code"});
   }
+  if (config.tls.certificate_file.empty() != config.tls.private_key_file.empty()) {
+    return std::unexpected(ConfigError{config.tls.certificate_file.empty() ? "tls.certificate_file" : "tls.private_key_file",
+                                       "must be set together with the other file of the pair (or both left empty "
+                                       "for plain HTTP behind a proxy)"});
+  }
   if (config.auth.lockout_max_seconds < config.auth.lockout_base_seconds) {
     return std::unexpected(ConfigError{"auth.lockout_max_seconds", "must be at least auth.lockout_base_seconds"});
   }

@@ -9,6 +9,9 @@ std::vector<std::string> FieldsNeedingRestart(const Config& running, const Confi
   };
   compare(running.server == reread.server, "server");
   compare(running.http == reread.http, "http");
+  // New certificate and key files are loaded on reload; switching TLS on or off is not.
+  compare(running.tls.enabled() == reread.tls.enabled(), "tls");
+  compare(running.tls.hsts_max_age_seconds == reread.tls.hsts_max_age_seconds, "tls.hsts_max_age_seconds");
   // Everything in [websocket] but allowed_origins, which a reload applies.
   WebSocketSettings websocket = reread.websocket;
   websocket.allowed_origins = running.websocket.allowed_origins;

@@ -195,6 +195,10 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(StringListField("http", "trusted_proxies", [](Config& c) -> auto& { return c.http.trusted_proxies; }, CheckIpAddress));
   fields.push_back(StringField("http", "static_dir", [](Config& c) -> auto& { return c.http.static_dir; }, nullptr));
 
+  fields.push_back(StringField("tls", "certificate_file", [](Config& c) -> auto& { return c.tls.certificate_file; }, nullptr));
+  fields.push_back(StringField("tls", "private_key_file", [](Config& c) -> auto& { return c.tls.private_key_file; }, nullptr));
+  fields.push_back(IntegerField<std::uint32_t>("tls", "hsts_max_age_seconds", "integer", [](Config& c) -> auto& { return c.tls.hsts_max_age_seconds; }, 0, 63072000));
+
   fields.push_back(StringListField("websocket", "allowed_origins", [](Config& c) -> auto& { return c.websocket.allowed_origins; }, CheckOrigin));
   fields.push_back(IntegerField<std::uint32_t>("websocket", "read_message_max_bytes", "bytes", [](Config& c) -> auto& { return c.websocket.read_message_max_bytes; }, 256, 1 << 20));
   fields.push_back(IntegerField<std::uint32_t>("websocket", "outbound_queue_frames", "integer", [](Config& c) -> auto& { return c.websocket.outbound_queue_frames; }, 1, 65536));

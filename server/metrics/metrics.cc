@@ -99,6 +99,7 @@ void RenderHealth(std::string& out, const HealthMetrics& health) {
   Sample(out, "haven_counselor_certificates", "{state=\"expiring\"}", health.certificates_expiring.load());
   Sample(out, "haven_counselor_certificates", "{state=\"expired\"}", health.certificates_expired.load());
   Single(out, "haven_signing_certificate_expiry_timestamp_seconds", "gauge", "When the org signing key's certificate expires.", health.signing_certificate_not_after.load());
+  Single(out, "haven_tls_certificate_expiry_timestamp_seconds", "gauge", "When the certificate Haven serves with native TLS expires (0: no native TLS).", health.tls_certificate_not_after.load());
 }
 
 }  // namespace

@@ -68,6 +68,7 @@ struct HealthMetrics {
   std::atomic<std::int64_t> certificates_expiring{0};   // expire within 7 days
   std::atomic<std::int64_t> certificates_expired{0};    // expired: she cannot take chats until certified again
   std::atomic<std::int64_t> signing_certificate_not_after{0};  // Unix time
+  std::atomic<std::int64_t> tls_certificate_not_after{0};      // Unix time; 0 without native TLS
 };
 
 // Indexes into HelplineMetrics::errors: the control error codes then the rejection codes of

@@ -79,7 +79,7 @@ void CoalescingSocket::FlushNow(beast::error_code& ec) {
 void teardown(beast::role_type role, CoalescingSocket& socket, beast::error_code& ec) {
   socket.FlushNow(ec);
   if (ec) return;
-  beast::websocket::teardown(role, socket.next_layer(), ec);
+  teardown(role, socket.next_layer(), ec);
 }
 
 }  // namespace haven::net

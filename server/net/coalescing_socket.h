@@ -1,4 +1,4 @@
-// The TCP socket under a WebSocket session, with writes gathered: Beast writes each frame
+// The byte stream under a WebSocket session (TCP, or TLS over TCP), with writes gathered: Beast writes each frame
 // into this layer's output buffer, which reaches the kernel in one write with whatever else
 // was written meanwhile. Measured with haven-bench, one send() per frame was more than half
 // of the server's CPU per relayed frame (the loopback TCP path runs inside send()); a burst of
@@ -17,7 +17,8 @@
 //     buffered bytes go, the close frame among them.
 //
 // The byte stream is exactly what Beast wrote, in order: framing, control frames and close
-// stay Beast's. Used on one event loop thread, like the socket it wraps.
+// stay Beast's. Under TLS a gathered flush is also one TLS record (up to 16 KiB) instead of
+// one per frame. Used on one event loop thread, like the socket it wraps.
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -34,24 +35,25 @@
 #include <vector>
 
 #include "server/net/asio.h"
+#include "server/net/transport.h"
 
 namespace haven::net {
 
 class CoalescingSocket {
  public:
   using executor_type = Executor;
-  using next_layer_type = Socket;
+  using next_layer_type = Transport;
 
   // Bytes buffered beyond which a write waits for the buffer to drain.
   static constexpr std::size_t kHighWater = 64 * 1024;
 
-  explicit CoalescingSocket(Socket socket) : state_(std::make_shared<State>(std::move(socket))) {}
+  explicit CoalescingSocket(Transport socket) : state_(std::make_shared<State>(std::move(socket))) {}
   CoalescingSocket(CoalescingSocket&&) noexcept = default;
   CoalescingSocket& operator=(CoalescingSocket&&) noexcept = default;
 
   executor_type get_executor() noexcept { return state_->socket.get_executor(); }
-  Socket& next_layer() noexcept { return state_->socket; }
-  const Socket& next_layer() const noexcept { return state_->socket; }
+  Transport& next_layer() noexcept { return state_->socket; }
+  const Transport& next_layer() const noexcept { return state_->socket; }
 
   template <typename MutableBuffers, typename ReadToken>
   auto async_read_some(const MutableBuffers& buffers, ReadToken&& token) {
@@ -90,8 +92,8 @@ class CoalescingSocket {
 
  private:
   struct State {
-    explicit State(Socket s) : socket(std::move(s)) {}
-    Socket socket;
+    explicit State(Transport s) : socket(std::move(s)) {}
+    Transport socket;
     std::string pending;   // written by Beast, not yet handed to the kernel
     std::string in_flight;  // being written now
     bool flushing = false;
@@ -137,13 +139,14 @@ void CoalescingSocket::State::Write(const std::shared_ptr<State>& self, std::siz
 }
 
 // Beast's teardown customisation point (found by argument-dependent lookup): the close frame
-// and anything before it still sit in the buffer, so flush, then tear the TCP socket down.
+// and anything before it still sit in the buffer, so flush, then tear the transport down
+// (close_notify first under TLS).
 template <typename TeardownHandler>
 void async_teardown(beast::role_type role, CoalescingSocket& socket, TeardownHandler&& handler) {
-  socket.AfterFlush([keep = socket.KeepAlive(), lowest = &socket.next_layer(), role,
+  socket.AfterFlush([keep = socket.KeepAlive(), transport = &socket.next_layer(), role,
                      handler = std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler))](
                         beast::error_code) mutable {
-    beast::websocket::async_teardown(role, *lowest, std::move(*handler));
+    async_teardown(role, *transport, std::move(*handler));
   });
 }
 

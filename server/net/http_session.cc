@@ -3,6 +3,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
@@ -48,10 +49,10 @@ HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request
 }  // namespace
 
 HttpSession::HttpSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot)
-    : stream_(std::move(socket)), loop_(loop), state_(state), slot_(std::move(slot)) {
+    : transport_(std::move(socket)), deadline_(loop.executor()), loop_(loop), state_(state), slot_(std::move(slot)) {
   // The peer's address is turned into a keyed hash at once and then forgotten (see ClientKey).
   beast::error_code ec;
-  auto remote = stream_.socket().remote_endpoint(ec);
+  auto remote = transport_.next_layer().remote_endpoint(ec);
   if (ec) return;
   client_ = KeyOf(remote.address());
   from_trusted_proxy_ = std::ranges::find(state_.trusted_proxies, remote.address()) != state_.trusted_proxies.end();
@@ -88,7 +89,69 @@ HttpSession::~HttpSession() = default;
 void HttpSession::Shutdown() {
   shutdown_requested_ = true;
   // A connection idle between requests is closed now; one mid-request finishes that request.
-  if (waiting_for_request_) stream_.cancel();
+  if (waiting_for_request_) {
+    beast::error_code ignored;
+    transport_.next_layer().cancel(ignored);
+  }
+}
+
+void HttpSession::ArmDeadline(std::chrono::milliseconds timeout) {
+  timed_out_ = false;
+  deadline_.expires_after(timeout);
+  // A wait that fired just as the operation finished may still be queued when the deadline is
+  // disarmed: the round number tells it that it is stale.
+  deadline_.async_wait([weak = weak_from_this(), round = ++deadline_round_](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || round != self->deadline_round_) return;
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    self->transport_.next_layer().close(ignored);
+  });
+}
+
+void HttpSession::DisarmDeadline() {
+  ++deadline_round_;
+  deadline_.cancel();
+}
+
+Task<bool> HttpSession::AcceptTls() {
+  Socket& socket = transport_.next_layer();
+  ArmDeadline(state_.config.http.request_timeout);
+  // Nothing has been asked of this connection yet: a shutdown may cut it off at once.
+  waiting_for_request_ = true;
+  struct NoLongerWaiting {
+    bool& flag;
+    ~NoLongerWaiting() { flag = false; }
+  } no_longer_waiting{waiting_for_request_};
+  // Every TLS connection opens with a handshake record (content type 22). Anything else is
+  // most likely a browser or script speaking plain HTTP to this port.
+  auto [wait_error] = co_await socket.async_wait(Socket::wait_read, kUseTask);
+  unsigned char first = 0;
+  beast::error_code ec = wait_error;
+  std::size_t peeked = ec ? 0 : socket.receive(asio::buffer(&first, 1), Socket::message_peek, ec);
+  if (ec || peeked == 0) {
+    DisarmDeadline();
+    co_return false;
+  }
+  if (first != 0x16) {
+    DisarmDeadline();
+    log::Debug("tls.plain_http_refused");
+    static constexpr std::string_view kSpeakTls =
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 49\r\n"
+        "Cache-Control: no-store\r\nConnection: close\r\n\r\nthis port speaks HTTPS only: use an https:// URL\n";
+    co_await asio::async_write(socket, asio::buffer(kSpeakTls), kUseTask);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    co_return false;
+  }
+  transport_.StartTls(state_.tls->Get());
+  std::tie(ec) = co_await transport_.async_server_handshake(kUseTask);
+  DisarmDeadline();
+  if (ec) {
+    // Old clients (TLS 1.0/1.1), scanners and certificate-pinning failures end here.
+    log::Debug("tls.handshake_failed", {{"reason", timed_out_ ? std::string("timeout") : ec.message()}});
+    co_return false;
+  }
+  co_return true;
 }
 
 Task<void> HttpSession::Run() {
@@ -98,6 +161,7 @@ Task<void> HttpSession::Run() {
     ~Unregister() { self->loop_.registry.Remove(self); }
   } unregister{this};
 
+  if (state_.tls && !co_await AcceptTls()) co_return;
   const HttpSettings& limits = state_.config.http;
   bool first_request = true;
   while (!shutdown_requested_) {
@@ -105,11 +169,13 @@ Task<void> HttpSession::Run() {
     parser.header_limit(limits.header_limit_bytes);
     parser.body_limit(limits.body_limit_bytes);
     // Slow clients are dropped: the whole request must arrive within the timeout.
-    stream_.expires_after(first_request ? limits.request_timeout : limits.keep_alive_timeout);
+    ArmDeadline(first_request ? limits.request_timeout : limits.keep_alive_timeout);
     first_request = false;
     waiting_for_request_ = true;
-    auto [ec, bytes] = co_await http::async_read(stream_, buffer_, parser, kUseTask);
+    auto [ec, bytes] = co_await http::async_read(transport_, buffer_, parser, kUseTask);
     waiting_for_request_ = false;
+    DisarmDeadline();
+    if (ec && timed_out_) ec = beast::error::timeout;
     if (ec) {
       if (ec == beast::error::timeout) log::Debug("http.request_timeout");
       if (auto response = ResponseForReadError(ec)) {
@@ -168,8 +234,10 @@ Task<void> HttpSession::Run() {
     bool keep_alive = request.keep_alive() && !response.close_connection && !shutdown_requested_;
     if (!co_await Write(response, view.method() == HttpMethod::kHead, keep_alive) || !keep_alive) break;
   }
+  // Responses carry their length, so a FIN without TLS close_notify cannot truncate one
+  // unnoticed; waiting for the peer's close_notify would only hold the slot longer.
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  transport_.next_layer().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const HttpRequest& request) {
@@ -203,21 +271,24 @@ Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const Http
   co_return std::move(*pending->response);
 }
 
-// Hands the socket to a WebSocketSession on the home loop; this session ends right after,
+// Hands the transport to a WebSocketSession on the home loop; this session ends right after,
 // freeing its buffers and parser.
 void HttpSession::Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request,
                           const ClientKey& client) {
   EventLoop& home = state_.home_loop ? *state_.home_loop : loop_;
-  Socket socket = stream_.release_socket();
-  if (&home != &loop_) {
+  Transport transport = std::move(transport_);
+  // Only plain connections live off the home loop (the Listener starts TLS ones there).
+  if (&home != &loop_ && !transport.is_tls()) {
     // A socket cannot change its io_context, but its descriptor can.
+    Socket socket = transport.release_plain_socket();
     beast::error_code ec;
     auto protocol = socket.local_endpoint(ec).protocol();
     auto native = socket.release(ec);
     if (ec) return;
-    socket = Socket(home.executor(), protocol, native);
+    transport = Transport(Socket(home.executor(), protocol, native));
   }
-  auto session = std::make_shared<WebSocketSession>(std::move(socket), home, state_, std::move(slot_), endpoint, client);
+  auto session =
+      std::make_shared<WebSocketSession>(std::move(transport), home, state_, std::move(slot_), endpoint, client);
   Spawn(home.executor(), "websocket_session",
         [session, request = std::move(request)]() mutable { return session->Run(std::move(request)); });
 }
@@ -236,18 +307,23 @@ Task<bool> HttpSession::Write(const HttpResponse& response, bool head_only, bool
     has_cache_control |= beast::iequals(name, "Cache-Control");
   }
   if (!has_cache_control) message.set(http::field::cache_control, kCacheNever);
+  if (transport_.is_tls() && state_.config.tls.hsts_max_age_seconds > 0) {
+    message.set(http::field::strict_transport_security,
+                "max-age=" + std::to_string(state_.config.tls.hsts_max_age_seconds));
+  }
   message.keep_alive(keep_alive);
   message.content_length(body.size());
   if (!head_only && response.status != 304) message.body() = {body.data(), body.size()};
 
-  stream_.expires_after(state_.config.http.request_timeout);
+  ArmDeadline(state_.config.http.request_timeout);
   beast::error_code ec;
   if (head_only || response.status == 304) {
     http::response_serializer<http::span_body<const char>> serializer{message};
-    std::tie(ec, std::ignore) = co_await http::async_write_header(stream_, serializer, kUseTask);
+    std::tie(ec, std::ignore) = co_await http::async_write_header(transport_, serializer, kUseTask);
   } else {
-    std::tie(ec, std::ignore) = co_await http::async_write(stream_, message, kUseTask);
+    std::tie(ec, std::ignore) = co_await http::async_write(transport_, message, kUseTask);
   }
+  DisarmDeadline();
   co_return !ec;
 }
 

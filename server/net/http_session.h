@@ -1,6 +1,6 @@
-// One HTTP/1.1 connection: reads requests within the configured limits and timeouts,
-// answers them from the Router, and on a WebSocket upgrade hands its socket to a
-// WebSocketSession and ends.
+// One HTTP/1.1 connection: with native TLS first the TLS handshake, then reads requests
+// within the configured limits and timeouts, answers them from the Router, and on a
+// WebSocket upgrade hands its transport to a WebSocketSession and ends.
 //
 // Lives on one event loop; all members are touched only from that loop's thread.
 #pragma once
@@ -12,6 +12,7 @@
 #include "server/net/asio.h"
 #include "server/net/connections.h"
 #include "server/net/http_types.h"
+#include "server/net/transport.h"
 #include "server/net/server_state.h"
 #include "server/net/websocket_session.h"
 
@@ -27,7 +28,15 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   void Shutdown() override;
 
  private:
+  // The TLS handshake within http.request_timeout. A client that spoke plain HTTP to the TLS
+  // port is told so in plain HTTP. False: the connection is over.
+  Task<bool> AcceptTls();
   Task<bool> Write(const HttpResponse& response, bool head_only, bool keep_alive);
+  // Bounds the read or write that follows: past `timeout` the socket is closed, so the
+  // operation fails, and timed_out_ says why. Beast's basic_stream did this for plain TCP; TLS
+  // sits above the socket, so the session keeps its own deadline.
+  void ArmDeadline(std::chrono::milliseconds timeout);
+  void DisarmDeadline();
   Task<HttpResponse> Call(const AsyncHttpHandler& handler, const HttpRequest& request);
   void Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request, const ClientKey& client);
   ClientKey KeyOf(const asio::ip::address& address) const;
@@ -35,7 +44,10 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   // trusted proxy sent a malformed X-Forwarded-For.
   std::optional<ClientKey> ClientOf(const HttpRequest& request) const;
 
-  HttpStream stream_;
+  Transport transport_;
+  Timer deadline_;
+  std::uint64_t deadline_round_ = 0;
+  bool timed_out_ = false;
   ClientKey client_{};  // the peer's
   bool from_trusted_proxy_ = false;
   beast::flat_buffer buffer_;

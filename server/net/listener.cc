@@ -29,7 +29,9 @@ Listener::Listener(Acceptor& acceptor, std::span<std::unique_ptr<EventLoop>> loo
 Task<void> Listener::Run() {
   Timer backoff(acceptor_.get_executor());
   while (acceptor_.is_open()) {
-    EventLoop& loop = *loops_[next_loop_];
+    // A TLS session cannot move between event loops, and a WebSocket must end up on the home
+    // loop: TLS connections start there. Plain ones are spread and moved on upgrade.
+    EventLoop& loop = state_.tls ? *state_.home_loop : *loops_[next_loop_];
     next_loop_ = (next_loop_ + 1) % loops_.size();
     auto [ec, socket] = co_await acceptor_.async_accept(loop.executor(), kUseTask);
     if (ec) {

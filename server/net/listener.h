@@ -1,4 +1,5 @@
-// Accepts TCP connections and starts an HttpSession for each on the next event loop.
+// Accepts TCP connections and starts an HttpSession for each on the next event loop (with
+// native TLS, on the home loop).
 //
 // Runs on event loop 0. Over server.max_connections, a connection gets a canned 503 and is
 // closed at once, so a flood costs the server one accept and one small write per socket.

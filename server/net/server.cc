@@ -46,6 +46,7 @@ std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& 
   auto impl = std::make_unique<Impl>();
   impl->state.config = config;
   impl->state.address_keyer = options.address_keyer;
+  impl->state.tls = options.tls;
   for (const std::string& proxy : config.http.trusted_proxies) {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(proxy, ec);

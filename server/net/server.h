@@ -17,6 +17,7 @@
 
 #include "server/config/config.h"
 #include "server/net/router.h"
+#include "server/net/tls_context.h"
 
 namespace haven::net {
 
@@ -29,6 +30,8 @@ class Server {
     std::function<std::string()> unready_reason;
     std::function<void()> on_stop;             // called on the home loop when shutdown begins
     std::function<void()> on_reload;           // called on the home loop for each SIGHUP
+    // Native TLS: every connection is HTTPS/WSS with what this holds at its accept. Null: plain.
+    std::shared_ptr<TlsCredentials> tls;
   };
   // Binds the listening socket. `router` gets /healthz and /readyz added.
   static std::expected<std::unique_ptr<Server>, std::string> Start(const Config& config, Router router,

@@ -10,6 +10,7 @@
 #include "server/net/asio.h"
 #include "server/net/connections.h"
 #include "server/net/router.h"
+#include "server/net/tls_context.h"
 
 namespace haven::net {
 
@@ -21,6 +22,8 @@ struct ServerState {
   Router router;
   AddressKeyer address_keyer;
   std::vector<asio::ip::address> trusted_proxies;  // from config.http.trusted_proxies
+  // Native TLS: what every new connection presents. Null: plain HTTP (a proxy terminates TLS).
+  std::shared_ptr<TlsCredentials> tls;
   // WebSocket sessions all live on this loop, with the helpline they talk to: relaying a
   // frame between two sockets then never crosses threads.
   EventLoop* home_loop = nullptr;

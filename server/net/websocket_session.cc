@@ -14,9 +14,9 @@ constexpr std::size_t kReadPiece = 512;
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot,
+WebSocketSession::WebSocketSession(Transport transport, EventLoop& loop, ServerState& state, ConnectionSlot slot,
                                    const WebSocketEndpoint& endpoint, const ClientKey& client)
-    : ws_(std::move(socket)),
+    : ws_(std::move(transport)),
       close_deadline_(loop.executor()),
       loop_(loop),
       state_(state),

@@ -34,7 +34,7 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
  public:
   using UpgradeRequest = beast::http::request<beast::http::string_body>;
 
-  WebSocketSession(Socket socket, EventLoop& loop, ServerState& state, ConnectionSlot slot,
+  WebSocketSession(Transport transport, EventLoop& loop, ServerState& state, ConnectionSlot slot,
                    const WebSocketEndpoint& endpoint, const ClientKey& client);
   ~WebSocketSession() override;
 

@@ -11,23 +11,13 @@ nginx="$source_dir/build/tools/bin/nginx"
 [[ -n "$nginx" ]] || { echo "FAIL: no nginx; scripts/setup --test extracts one into build/tools/bin"; exit 1; }
 
 source "$(dirname "$0")/deploy_lib.sh"
-pids=()
-on_exit+=('for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null; done; wait 2> /dev/null')
 haven_port="$(free_port)"
 https_port="$(free_port)"
 http_port="$(free_port)"
 
 make_org "$work/org" "Proxy Test"
 origin="https://chat.example.org:$https_port"
-cat > "$work/haven.toml" <<TOML
-[server]
-listen_address = "127.0.0.1"
-port = $haven_port
-data_dir = "$work/data"
-[storage]
-key_dir = "$work/keys"
-[org]
-dir = "$work/org"
+{ server_config "$haven_port"; cat <<TOML; } > "$work/haven.toml"
 [http]
 trusted_proxies = ["127.0.0.1"]
 [websocket]

@@ -34,9 +34,12 @@ dpkg --root="$root" --log=/dev/null --force-script-chrootless --force-depends -i
   { cat "$work/dpkg.log"; fail "dpkg -i failed"; }
 
 for path in usr/bin/haven usr/share/haven/web/widget/frame.html lib/systemd/system/haven.service etc/haven/haven.toml \
-            usr/share/doc/haven/examples/nginx-haven.conf usr/share/doc/haven/examples/haven-alerts.yml; do
+            usr/share/doc/haven/examples/nginx-haven.conf usr/share/doc/haven/examples/haven-alerts.yml \
+            usr/share/doc/haven/examples/haven-native-tls.conf; do
   [[ -e "$root/$path" ]] || fail "/$path is not installed"
 done
+# The README has certbot run the installed deploy hook directly.
+[[ -x "$root/usr/share/doc/haven/examples/certbot-deploy-hook" ]] || fail "the certbot deploy hook is not installed executable"
 uid="$(awk -F: '$1 == "haven" { print $3 }' "$root/etc/passwd")"
 gid="$(awk -F: '$1 == "haven" { print $4 }' "$root/etc/passwd")"
 [[ -n "$uid" ]] || fail "no haven user"
@@ -55,15 +58,7 @@ grep -q '^key_dir = "/var/lib/haven-keys"' "$root/etc/haven/haven.toml" || fail 
 # The installed binary finds the installed web apps (no build tree involved).
 haven="$root/usr/bin/haven"
 make_org "$work/org" "Package Test"
-cat > "$work/haven.toml" <<TOML
-[server]
-port = 0
-data_dir = "$work/data"
-[storage]
-key_dir = "$work/keys"
-[org]
-dir = "$work/org"
-TOML
+server_config 0 > "$work/haven.toml"
 mv "$build/web" "$build/web.hidden"  # the build tree's apps must not be what answers
 on_exit+=('[[ -d "$build/web.hidden" ]] && mv "$build/web.hidden" "$build/web"')
 "$root/usr/bin/haven" serve --config "$work/haven.toml" > "$work/out.txt" 2> "$work/err.txt" &

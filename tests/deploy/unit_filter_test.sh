@@ -62,15 +62,7 @@ fi
 # --- Haven under the filter ---------------------------------------------------------------
 port="$(free_port)"
 make_org "$work/org" "Unit Test"
-cat > "$work/haven.toml" <<TOML
-[server]
-listen_address = "127.0.0.1"
-port = $port
-data_dir = "$work/data"
-[storage]
-key_dir = "$work/keys"
-[org]
-dir = "$work/org"
+{ server_config "$port"; cat <<TOML; } > "$work/haven.toml"
 [log]
 file = "$work/haven.log"
 TOML

@@ -98,6 +98,15 @@ TEST(ConfigLoader, RejectsQueueSmallerThanOneMessage) {
   EXPECT_EQ(error.field, "websocket.outbound_queue_bytes");
 }
 
+TEST(ConfigLoader, TlsFilesComeAsAPair) {
+  EXPECT_EQ(ErrorOf("[tls]\ncertificate_file = \"/etc/haven/tls/cert.pem\"\n").field, "tls.private_key_file");
+  EXPECT_EQ(ErrorOf("[tls]\nprivate_key_file = \"/etc/haven/tls/key.pem\"\n").field, "tls.certificate_file");
+  auto both = ParseConfig("[tls]\ncertificate_file = \"c.pem\"\nprivate_key_file = \"k.pem\"\n", {});
+  ASSERT_TRUE(both.has_value());
+  EXPECT_TRUE(both->tls.enabled());
+  EXPECT_FALSE(Config{}.tls.enabled());
+}
+
 TEST(ConfigLoader, EnvironmentOverridesFile) {
   auto config = ParseConfig("[server]\nport = 9000\n", {{"HAVEN_SERVER_PORT", "9100"},
                                                         {"HAVEN_WEBSOCKET_ALLOWED_ORIGINS", "https://a.org,https://b.org"},

@@ -14,6 +14,19 @@ TEST(ConfigReload, OriginsAndLogLevelNeedNoRestart) {
   EXPECT_TRUE(FieldsNeedingRestart(running, reread).empty());
 }
 
+TEST(ConfigReload, NewCertificateFilesNeedNoRestartButSwitchingTlsDoes) {
+  Config running;
+  running.tls.certificate_file = "/etc/haven/tls/cert.pem";
+  running.tls.private_key_file = "/etc/haven/tls/key.pem";
+  Config renewed = running;
+  renewed.tls.certificate_file = "/etc/haven/tls/cert-2027.pem";
+  renewed.tls.private_key_file = "/etc/haven/tls/key-2027.pem";
+  EXPECT_TRUE(FieldsNeedingRestart(running, renewed).empty());
+  Config plain = running;
+  plain.tls = {};
+  EXPECT_EQ(FieldsNeedingRestart(running, plain), (std::vector<std::string>{"tls"}));
+}
+
 TEST(ConfigReload, EveryOtherChangeIsNamed) {
   Config running;
   Config reread = running;

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { readEmbed, type HavenUnderTest } from './haven_under_test';
+import { chromiumTrustArgs } from './test_tls';
 
 export const kNeutralUrl = 'http://neutral.test/';
 export const kScreenshotDir = resolve(process.env['HAVEN_SCREENSHOT_DIR'] ?? join(process.cwd(), '..', 'test-artifacts', 'screenshots'));
@@ -19,7 +20,8 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu',
+      ...chromiumTrustArgs()],
   });
 }
 

@@ -1,7 +1,11 @@
 // The Haven the browser tests run against: the real server, `haven serve --config FILE` of
-// HAVEN_BINARY with a temporary config, its port read from "haven listening on http://…:PORT/".
+// HAVEN_BINARY with a temporary config, its port read from "haven listening on http(s)://…:PORT/".
 // Everything reaches it through a CuttableLink (a TCP relay on another port, whose origin is the
 // one the browser sees), so a test can drop connections as a network does.
+//
+// With HAVEN_TEST_TLS=1 Haven terminates TLS itself (native TLS, test_tls.ts): the origin is
+// https://, the sockets wss://, cookies Secure as in production; the link then relays TLS it
+// cannot read, so it cannot single out the visitors' connections (dropVisitors throws).
 //
 // Without HAVEN_BINARY the browser tests skip. The web directory is HAVEN_WEB_DIR (default
 // widget/dist/web, built by `node build.mjs web`). HAVEN_TEST_SERVER_LOG=FILE appends each
@@ -19,6 +23,7 @@ import { CounselorClient } from './counselor_client';
 import { CuttableLink } from './cuttable_link';
 import { enrolAndLogIn, type RealServer } from './real_counselor';
 import { makeTestCounselor, makeTestOrg, nodeSodium } from './test_org';
+import { makeTrustedCertificate, tlsRun } from './test_tls';
 import { VisitorBot } from './visitor_bot';
 
 export interface HavenUnderTest {
@@ -104,7 +109,8 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
   const dir = mkdtempSync(join(tmpdir(), 'haven-browser-'));
   const port = await freePort();
   const link = await CuttableLink.start(port);
-  const origin = `http://127.0.0.1:${link.port}`;
+  const tls = tlsRun() ? makeTrustedCertificate(dir) : null;
+  const origin = `${tls ? 'https' : 'http'}://127.0.0.1:${link.port}`;
   const web = webDir();
   const orgDir = join(dir, 'org');
   const orgName = 'Фондация Убежище';
@@ -134,9 +140,10 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       `key_dir = "${join(dir, 'keys')}"`,
       '[org]',
       `dir = "${orgDir}"`,
+      ...(tls ? ['[tls]', `certificate_file = "${tls.certificateFile}"`, `private_key_file = "${tls.keyFile}"`] : []),
       '[auth]',
       `require_totp = ${options.requireTotp === true}`,
-      'secure_cookie = false',
+      `secure_cookie = ${tls !== null}`,
       ...authExtra(options.extraConfig ?? []),
       '[widget]',
       `partner_origins = ["${origin}", "${partnerOrigin}"]`,
@@ -160,7 +167,7 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
     process.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     process.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 20000;
-    while (!/listening on http:\/\/[^:]+:\d+\//.test(output.slice(started))) {
+    while (!/listening on https?:\/\/[^:]+:\d+\//.test(output.slice(started))) {
       if (process.exitCode !== null || Date.now() > deadline) {
         process.kill('SIGKILL');
         await link.stop();
@@ -229,6 +236,7 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       throw new Error('the queue did not fill up after 1000 visitors: set helpline.max_queue_length for this test');
     },
     dropVisitors(options = {}) {
+      if (tls) throw new Error('under TLS the link cannot tell the visitors\' connections apart');
       const pastResume = ((resumeWindow ?? 120) + 2) * 1000;
       link.cut('GET /ws/visitor', options.forget ? pastResume : 1500);
     },

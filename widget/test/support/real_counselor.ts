@@ -11,6 +11,7 @@ import sumoWrappers from 'libsodium-wrappers-sumo';
 import { fromHex, toHex } from '../../src/e2e/bytes';
 import { deriveCredentialKeys, wrapIdentitySeed } from '../../src/e2e/credentials';
 import type { CounselorIdentity, Sodium } from '../../src/e2e/index';
+import { post as postOver } from './test_tls';
 
 export interface RealServer {
   readonly binary: string;
@@ -41,7 +42,7 @@ export function haven(server: RealServer, args: string[]): string {
 async function post(server: RealServer, path: string, body: unknown, cookie?: string): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json', origin: server.origin };
   if (cookie) headers['cookie'] = cookie;
-  const response = await fetch(server.origin + path, { method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await postOver(server.origin + path, headers, JSON.stringify(body));
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response;
 }

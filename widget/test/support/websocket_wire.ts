@@ -4,8 +4,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { requestFor } from './test_tls';
 
 export type WireMessage = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'binary'; readonly bytes: Uint8Array };
 
@@ -145,11 +145,11 @@ export class WireSocket extends EventEmitter {
   }
 }
 
-/** Opens a client connection to `url` (ws://) sending `origin`. */
+/** Opens a client connection to `url` (ws://, or wss:// with the test certificate) sending `origin`. */
 export function connectWebSocket(url: string, origin: string): Promise<WireSocket> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({
+    const req = requestFor(target, {
       host: target.hostname,
       port: target.port,
       path: target.pathname + target.search,
