@@ -8,8 +8,11 @@
 // it takes from its own src. It never sees the chat: the frame is cross-origin, and the bridge
 // (src/shared/bridge.ts) carries UI signals only. It owns the top-level quick exit, because the
 // sandboxed frame may not navigate the top page: on "exit" from the frame, or Shift pressed three
-// times on this page, it blanks and removes the frame and calls location.replace(exit URL), so
-// the chat adds no history entry and the back button does not return to it.
+// times on this page, it covers the whole page with an opaque neutral layer and gives the tab a
+// neutral title and a blank icon in the same task (so the next frame painted shows nothing of
+// the partner's page, however slowly the exit site loads), removes the frame and calls
+// location.replace(exit URL), so the chat adds no history entry and the back button does not
+// return to it.
 //
 // Styles live in a shadow root (no clash with the partner's CSS) and are adopted as a
 // constructed stylesheet, which a partner CSP without 'unsafe-inline' still allows.
@@ -34,6 +37,7 @@ cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3)}
 .panel{position:fixed;right:16px;bottom:16px;z-index:2147483647;width:400px;height:min(640px,calc(100vh - 32px));
 max-width:calc(100vw - 32px);border:0;border-radius:12px;overflow:hidden;background:#fff;box-shadow:0 4px 24px rgba(0,0,0,.35)}
 .panel iframe{display:block;width:100%;height:100%;border:0}
+.cover{position:fixed;inset:0;z-index:2147483647;background:#fff;visibility:visible}
 @media (max-width:480px),(max-height:520px){.panel{inset:0;width:100%;height:100%;max-width:none;border-radius:0}}
 `;
 
@@ -99,15 +103,33 @@ function start(settings: Settings): void {
   };
 
   const leave = (): void => {
-    host.remove();
+    frame?.remove();
     frame = null;
     window.location.replace(settings.exitUrl);
+  };
+
+  // Whatever the exit site's speed, from the next painted frame on nothing of this page shows:
+  // everything but the cover is hidden (a partner element stacked above ours included), the
+  // tab is named after the exit site's host and shows a blank icon.
+  const cover = (): void => {
+    const layer = document.createElement('div');
+    layer.className = 'cover';
+    panel.hidden = true;
+    launcher.hidden = true;
+    root.append(layer);
+    document.documentElement.style.setProperty('visibility', 'hidden', 'important');
+    document.title = new URL(settings.exitUrl).hostname;
+    for (const icon of document.querySelectorAll('link[rel~="icon"]')) icon.remove();
+    const blank = document.createElement('link');
+    blank.rel = 'icon';
+    blank.href = 'data:,';
+    document.head?.append(blank);
   };
 
   const exit = (fromFrame: boolean): void => {
     if (exiting) return;
     exiting = true;
-    host.style.setProperty('display', 'none', 'important');
+    cover();
     if (fromFrame || frame === null) {
       leave();
       return;
