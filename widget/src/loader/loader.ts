@@ -119,7 +119,7 @@ function start(settings: Settings): void {
     root.append(layer);
     document.documentElement.style.setProperty('visibility', 'hidden', 'important');
     document.title = new URL(settings.exitUrl).hostname;
-    for (const icon of document.querySelectorAll('link[rel~="icon"]')) icon.remove();
+    document.querySelectorAll('link[rel~="icon"]').forEach((icon) => icon.remove());
     const blank = document.createElement('link');
     blank.rel = 'icon';
     blank.href = 'data:,';

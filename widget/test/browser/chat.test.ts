@@ -63,6 +63,42 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
     await context.close();
   });
 
+  test('ending the chat asks first; Esc and "keep chatting" keep it, "yes" ends it', async () => {
+    const context = await newContext(browser, { width: 390, height: 844 });
+    const page = await context.newPage();
+    const frame = await openWidget(page, partner);
+    await startChat(frame);
+    const counselor = await haven.counselor();
+    const chatId = await counselor.takeNextChat();
+    await counselor.established(chatId);
+    counselor.say(chatId, 'Здравей.');
+    await frame.locator('.msg.theirs').waitFor();
+    const ended = () => counselor.controls.some((c) => c['type'] === 'ended' && c['chat_id'] === chatId);
+
+    await frame.locator('.end-chat').click();
+    const question = frame.getByRole('alertdialog', { name: 'Да приключим ли чата?' });
+    await question.waitFor();
+    assert.equal(await frame.evaluate(() => document.activeElement?.id), 'keep-chatting', 'focus on the harmless answer');
+    await page.keyboard.press('Escape');
+    await frame.locator('.end-chat:focus').waitFor();
+    await frame.locator('.end-chat').click();
+    await frame.locator('#keep-chatting').click();
+    await frame.locator('.end-chat:focus').waitFor();
+    // Quick exit stays reachable while the question is up (the question is not modal).
+    await frame.locator('.end-chat').click();
+    assert.equal(await frame.locator('#quick-exit').isEnabled(), true);
+    assert.equal(await frame.evaluate(() => document.querySelector('#quick-exit')?.closest('[inert]') ?? null), null);
+    await page.waitForTimeout(300);
+    assert.equal(ended(), false, 'asking did not end the chat');
+    assert.equal(await frame.locator('[data-screen="conversation"]').count(), 1);
+
+    await frame.locator('#confirm-end').click();
+    await frame.locator('[data-screen="end"]').waitFor();
+    await counselor.waitFor(ended, 'the server ending the chat');
+    counselor.close();
+    await context.close();
+  });
+
   test('a dropped connection resumes the chat without losing a message', {
     skip: tlsRun() && 'the relay cannot single out the visitor’s connection inside TLS (the plain run covers resume)',
   }, async () => {

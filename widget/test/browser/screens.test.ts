@@ -89,7 +89,12 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
         await checkScreen(page, frame, 'conversation');
         await screenshot(page, tag('4-chat'));
 
-        counselor.end(chatId);
+        // Ending asks first (a mis-tap under the message box must not lose the counselor).
+        await frame.locator('.end-chat').click();
+        await frame.locator('[role="alertdialog"] #keep-chatting:focus').waitFor();
+        await checkScreen(page, frame, 'conversation');
+        await screenshot(page, tag('4b-end-confirm'));
+        await frame.locator('#confirm-end').click();
         await checkScreen(page, frame, 'end');
         await screenshot(page, tag('5-end'));
         counselor.close();

@@ -10,6 +10,7 @@ import { formatVerificationCode } from '../../e2e/session_keys';
 import type { EmergencyNumber } from '../control';
 import { translate, type Language, type MessageKey, type Params } from '../i18n/catalog';
 import { el, icon, kIconShield } from '../../shared/dom';
+import { endChatControl } from './end_confirmation';
 import { numbersBlock } from './numbers';
 
 export type ConversationPhase = 'connecting' | 'waiting' | 'joining' | 'active';
@@ -115,8 +116,6 @@ export class ConversationView {
     this.textarea_.addEventListener('input', () => {
       if (!this.error_.hidden) this.showError(false);
     });
-    const endButton = el('button', { type: 'button', class: 'button secondary end-chat' }, t('chat.end'));
-    endButton.addEventListener('click', () => this.actions_.end());
 
     this.root = el(
       'div',
@@ -124,7 +123,7 @@ export class ConversationView {
       el('div', { class: 'status' }, this.heading_, this.line1_, this.line2_, this.reassure_, this.badge_, this.codeButton_, this.code_, this.banner_),
       this.numbers_,
       this.log_,
-      el('div', { class: 'composer-area' }, this.hint_, form, el('div', { class: 'actions' }, endButton)),
+      el('div', { class: 'composer-area' }, this.hint_, form, endChatControl(language_, () => this.actions_.end())),
     );
     for (const entry of entries) this.append(entry);
     this.render();
