@@ -20,6 +20,7 @@
 #include "server/app/web_routes.h"
 #include "server/auth/account_service.h"
 #include "server/auth/auth_api.h"
+#include "server/helpline/control_writer.h"
 #include "server/helpline/helpline_service.h"
 #include "server/metrics/metrics.h"
 #include "server/reports/metrics_api.h"
@@ -143,7 +144,8 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
       [&server_handle](std::function<void()> job) { server_handle->Post(std::move(job)); }, &runtime.stores(),
       &helpline_metrics};
   environment.admits_new_chats = [&health] { return health.storage_room_for_chats.load() == 1; };
-  helpline::HelplineService helpline(HelplineOptionsFor(config, org->info), std::move(environment));
+  helpline::HelplineOptions helpline_options = HelplineOptionsFor(config, org->info);
+  helpline::HelplineService helpline(helpline_options, std::move(environment));
   std::string org_dir = config.org.dir;
   // New revocation lists or signing certificate: on `haven counselor revoke` and on SIGHUP.
   auto reload_org = [&server_handle, &helpline, org_dir, note_signing_expiry] {
@@ -203,6 +205,15 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *workers, config.auth.secure_cookie);
   reports::RegisterMetricsApi(router, helpline_metrics, health, config.metrics.token,
                               [&server_handle] { return server_handle ? server_handle->connections() : 0; });
+  // What the widget shows before a join (docs/protocol.md 11.6); on duty as of the last
+  // once-a-second gauge update, which a join then answers for certain.
+  router.Handle("/api/helpline", {net::HttpMethod::kGet, net::HttpMethod::kHead},
+                [options = helpline_options, &helpline_metrics](const net::HttpRequest&) {
+                  net::HttpResponse response;
+                  response.content_type = "application/json";
+                  response.body = helpline::VisitorInfo(options, helpline_metrics.counselors_on_duty.load() > 0);
+                  return response;
+                });
   router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(allowed_origins));
   router.HandleWebSocket("/ws/counselor", helpline.CounselorEndpoint(allowed_origins));
   if (config.testing.diagnostic_endpoints) {

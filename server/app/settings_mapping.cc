@@ -39,7 +39,15 @@ helpline::HelplineOptions HelplineOptionsFor(const Config& config, helpline::Org
   options.counselor_frames_per_second = h.counselor_frames_per_second;
   options.visitor_connections_per_minute = h.visitor_connections_per_minute;
   options.max_message_bytes = config.websocket.read_message_max_bytes;
-  for (const std::string& entry : h.canned_replies) options.canned_replies.emplace_back(entry.substr(0, 2), entry.substr(3));
+  // Validated "xx|text": the language code, then the text.
+  auto by_language = [](const std::vector<std::string>& entries) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& entry : entries) out.emplace_back(entry.substr(0, 2), entry.substr(3));
+    return out;
+  };
+  options.canned_replies = by_language(h.canned_replies);
+  options.opening_hours = by_language(h.opening_hours);
+  options.confidentiality = by_language(h.confidentiality);
   return options;
 }
 

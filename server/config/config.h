@@ -109,8 +109,23 @@ struct HelplineSettings {
   std::uint32_t visitor_frames_per_second = 50;
   std::uint32_t counselor_frames_per_second = 200;
   std::uint32_t visitor_connections_per_minute = 30;  // per network (keyed hash), new chats
-  std::vector<std::string> emergency_numbers = {"112|Спешна помощ|Emergency",
-                                                "116 111|Национална телефонна линия за деца|National helpline for children"};
+  // "number|label in Bulgarian|label in English". The widget's built-in fallback (used only when
+  // it cannot reach the server) carries the same three with the same labels.
+  std::vector<std::string> emergency_numbers = {
+      "112|Спешна помощ – денонощно, безплатно|Emergency – day and night, free",
+      "116 111|Национална телефонна линия за деца – безплатно|National helpline for children – free",
+      "0800 1 86 76|Национална линия за пострадали от домашно насилие – безплатно|"
+      "National helpline for survivors of domestic violence – free"};
+  // "bg|text" / "en|text": when counselors answer, shown on the widget's first screen while
+  // nobody is on duty. Empty: not shown.
+  std::vector<std::string> opening_hours;
+  // "bg|text" / "en|text": when a counselor may have to involve others, shown before the chat
+  // starts and linked from the chat.
+  std::vector<std::string> confidentiality = {
+      "bg|Разговорът е поверителен. Ако научим, че дете или някой друг е в сериозна опасност, може да се "
+      "наложи да потърсим помощ от полицията или закрилата на детето. Ако се стигне дотам, ще ти кажем.",
+      "en|The conversation is confidential. If we learn that a child or someone else is in serious danger, we "
+      "may have to ask the police or child protection for help. If it comes to that, we will tell you."};
   std::vector<std::string> wrap_up_categories = {
       "physical_violence", "psychological_violence", "sexual_violence", "economic_violence", "stalking",
       "online_violence", "child_witness", "child_abuse", "neglect", "family_relationships", "mental_health",

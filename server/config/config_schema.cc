@@ -151,7 +151,8 @@ std::optional<std::string> CheckEmergencyNumber(std::string_view entry) {
   return std::nullopt;
 }
 
-// "bg|text" or "en|text", the text at most 1000 bytes.
+// "bg|text" or "en|text", the text at most 1000 bytes (canned replies, opening hours, the
+// confidentiality statement).
 std::optional<std::string> CheckCannedReply(std::string_view entry) {
   bool ok = (entry.starts_with("bg|") || entry.starts_with("en|")) && entry.size() > 3 && entry.size() <= 1003;
   if (!ok) return "must be \"bg|text\" or \"en|text\"";
@@ -251,6 +252,8 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(StringListField("helpline", "wrap_up_categories", [](Config& c) -> auto& { return c.helpline.wrap_up_categories; }, CheckCode));
   fields.push_back(StringListField("helpline", "wrap_up_outcomes", [](Config& c) -> auto& { return c.helpline.wrap_up_outcomes; }, CheckCode));
 
+  fields.push_back(StringListField("helpline", "opening_hours", [](Config& c) -> auto& { return c.helpline.opening_hours; }, CheckCannedReply));
+  fields.push_back(StringListField("helpline", "confidentiality", [](Config& c) -> auto& { return c.helpline.confidentiality; }, CheckCannedReply));
   fields.push_back(StringListField("helpline", "canned_replies", [](Config& c) -> auto& { return c.helpline.canned_replies; }, CheckCannedReply));
 
   fields.push_back(IntegerField<std::uint32_t>("relay", "buffer_frames", "integer", [](Config& c) -> auto& { return c.relay.buffer_frames; }, 1, 65536));

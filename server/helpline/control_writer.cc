@@ -55,6 +55,30 @@ std::string_view WithdrawReasonName(core::WithdrawReason reason) {
 
 std::string Serialize(const json::object& object) { return json::serialize(object); }
 
+json::array EmergencyNumbers(const HelplineOptions& options) {
+  json::array numbers;
+  for (const auto& number : options.emergency_numbers) {
+    numbers.push_back(json::object{{"number", number.number},
+                                   {"label", json::object{{"bg", number.label_bg}, {"en", number.label_en}}}});
+  }
+  return numbers;
+}
+
+// {"bg": TEXT, "en": TEXT} from (language, text) pairs, or null when there are none. A language
+// the config leaves out gets the other one's text rather than nothing.
+json::value TextByLanguage(const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (entries.empty()) return nullptr;
+  json::object texts;
+  for (const auto& [language, text] : entries) {
+    auto& slot = texts[language];
+    slot = slot.is_string() ? json::value(std::string(slot.as_string()) + " " + text) : json::value(text);
+  }
+  for (const char* language : {"bg", "en"}) {
+    if (!texts.contains(language)) texts[language] = json::value(texts.begin()->value());
+  }
+  return texts;
+}
+
 }  // namespace
 
 std::string HexOf(const core::ChatId& chat) { return Hex(chat.bytes.data(), chat.bytes.size()); }
@@ -74,16 +98,19 @@ std::string NotAllowedMessage() {
 }
 
 std::string WelcomeMessage(const HelplineOptions& options) {
-  json::array numbers;
-  for (const auto& number : options.emergency_numbers) {
-    numbers.push_back(json::object{{"number", number.number},
-                                   {"label", json::object{{"bg", number.label_bg}, {"en", number.label_en}}}});
-  }
   return Serialize({{"type", "welcome"},
                     {"protocol", 1},
                     {"org", OrgObject(options.org)},
-                    {"emergency_numbers", numbers},
+                    {"emergency_numbers", EmergencyNumbers(options)},
                     {"limits", json::object{{"max_text_bytes", 4000}, {"max_message_bytes", options.max_message_bytes}}}});
+}
+
+std::string VisitorInfo(const HelplineOptions& options, bool on_duty) {
+  return Serialize({{"org", json::object{{"name", options.org.name}}},
+                    {"emergency_numbers", EmergencyNumbers(options)},
+                    {"on_duty", on_duty},
+                    {"opening_hours", TextByLanguage(options.opening_hours)},
+                    {"confidentiality", TextByLanguage(options.confidentiality)}});
 }
 
 std::string JoinedMessage(const core::ChatId& chat, const Token& resume_token, core::Lane lane) {

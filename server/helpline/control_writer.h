@@ -41,6 +41,8 @@ std::string RejectedMessage(core::RejectionCode code, const std::optional<core::
 std::string NotAllowedMessage();  // a counselor asked for what only supervisors may have
 
 std::string WelcomeMessage(const HelplineOptions& options);
+// The body of GET /api/helpline (docs/protocol.md 11.6): what the widget shows before a join.
+std::string VisitorInfo(const HelplineOptions& options, bool on_duty);
 std::string JoinedMessage(const core::ChatId& chat, const Token& resume_token, core::Lane lane);
 std::string RefusedMessage(std::string_view reason);
 std::string ResumedMessage(core::ChatState state, std::uint16_t leg, const std::optional<CounselorCard>& counselor);

@@ -38,9 +38,7 @@ struct HelplineOptions {
   core::HelplineRules rules;
   RelayLimits relay;
   OrgInfo org;
-  std::vector<EmergencyNumber> emergency_numbers = {{"112", "Спешна помощ", "Emergency"},
-                                                    {"116 111", "Национална телефонна линия за деца",
-                                                     "National helpline for children"}};
+  std::vector<EmergencyNumber> emergency_numbers;   // from helpline.emergency_numbers
   std::vector<std::string> wrap_up_categories;
   std::vector<std::string> wrap_up_outcomes;
   std::chrono::milliseconds hello_timeout{10000};     // join/resume/auth must come this soon
@@ -51,6 +49,8 @@ struct HelplineOptions {
   double visitor_connections_per_minute = 30;         // per ClientKey
   std::uint32_t max_message_bytes = 8192;             // websocket.read_message_max_bytes, for `welcome`
   std::vector<std::pair<std::string, std::string>> canned_replies;  // (language code, text), for `ready`
+  std::vector<std::pair<std::string, std::string>> opening_hours;    // (language code, text), for /api/helpline
+  std::vector<std::pair<std::string, std::string>> confidentiality;  // (language code, text), for /api/helpline
 };
 
 // The service's view of the world outside its event loop.

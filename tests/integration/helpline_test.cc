@@ -5,6 +5,7 @@
 #include "crypto/credentials.h"
 #include "server/helpline/envelope.h"
 #include "tests/integration/support/helpline_bots.h"
+#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/run_haven.h"
 
 namespace haven::testing {
@@ -162,6 +163,38 @@ TEST(Helpline, BusyAndOfflineAreSaidPlainly) {
   EXPECT_EQ(third.refused(), "busy");
   EXPECT_TRUE(third.Until([&] { return third.closed(); }));
   EXPECT_EQ(third.socket().close_code(), 1000);
+}
+
+// What the widget draws first comes from GET /api/helpline: the configured numbers (the shipped
+// three), whether anyone is on duty, the opening hours and the confidentiality statement.
+TEST(Helpline, TheWidgetLearnsNumbersAndDutyBeforeAnyJoin) {
+  ServerProcess server({{"helpline.opening_hours", R"(["bg|Всеки ден от 9:00 до 21:00.", "en|Every day from 9:00 to 21:00."])"}});
+  auto info = [&server] {
+    auto reply = HttpGet(server.port(), "/api/helpline");
+    EXPECT_TRUE(reply && reply->status == 200);
+    EXPECT_EQ(reply ? reply->Header("content-type") : "", "application/json");
+    EXPECT_EQ(reply ? reply->Header("cache-control") : "", "no-store");
+    return reply ? json::parse(reply->body).as_object() : json::object{};
+  };
+  auto before = info();
+  const auto& numbers = before.at("emergency_numbers").as_array();
+  ASSERT_EQ(numbers.size(), 3u);
+  EXPECT_EQ(Str(numbers[2].as_object(), "number"), "0800 1 86 76");
+  EXPECT_EQ(Str(numbers[2].as_object().at("label").as_object(), "en"), "National helpline for survivors of domestic violence – free");
+  EXPECT_FALSE(before.at("on_duty").as_bool());
+  EXPECT_EQ(Str(before.at("opening_hours").as_object(), "bg"), "Всеки ден от 9:00 до 21:00.");
+  EXPECT_TRUE(Str(before.at("confidentiality").as_object(), "en").starts_with("The conversation is confidential."));
+
+  auto account = EnrolCounselor(server, "c-1");
+  CounselorBot counselor(server, *account);
+  counselor.Duty("available");
+  // The duty gauge the answer reads is refreshed once a second.
+  bool on_duty = false;
+  for (int i = 0; i < 30 && !on_duty; ++i) {
+    counselor.Until([] { return false; }, milliseconds(100));
+    on_duty = info().at("on_duty").as_bool();
+  }
+  EXPECT_TRUE(on_duty);
 }
 
 TEST(Helpline, WrongPassphraseWrongCodeAndLockout) {

@@ -127,6 +127,7 @@ class HelplineServiceTest : public ::testing::Test {
   void SetUp() override {
     HelplineOptions options;
     options.org.name = "Test Helpline";
+    options.emergency_numbers = {{"112", "Спешна помощ", "Emergency"}};
     options.wrap_up_categories = {"physical_violence", "child_witness"};
     options.wrap_up_outcomes = {"support_given", "referred"};
     Configure(options);

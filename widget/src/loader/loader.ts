@@ -138,6 +138,34 @@ function start(settings: Settings): void {
     window.setTimeout(leave, kExitGraceMs);
   };
 
+  // Full screen (a phone, or a desktop at 200% zoom) the panel hides the partner's page, so it
+  // is modal: everything else on the page is inert while it shows, and Tab cycles through the
+  // frame (whose first stop is quick exit) instead of reaching links nobody can see.
+  const fullScreen = window.matchMedia('(max-width:480px),(max-height:520px)');
+  const madeInert: Element[] = [];
+  const updateModality = (): void => {
+    const modal = !panel.hidden && fullScreen.matches;
+    if (modal && madeInert.length === 0) {
+      for (const element of Array.from(document.body.children)) {
+        if (element === host || element.hasAttribute('inert')) continue;
+        element.setAttribute('inert', '');
+        madeInert.push(element);
+      }
+    } else if (!modal) {
+      for (const element of madeInert.splice(0)) element.removeAttribute('inert');
+    }
+    if (modal) {
+      panel.setAttribute('role', 'dialog');
+      panel.setAttribute('aria-modal', 'true');
+      panel.setAttribute('aria-label', strings.frameTitle);
+    } else {
+      panel.removeAttribute('role');
+      panel.removeAttribute('aria-modal');
+      panel.removeAttribute('aria-label');
+    }
+  };
+  fullScreen.addEventListener('change', updateModality);
+
   const open = (): void => {
     if (frame === null) {
       frame = document.createElement('iframe');
@@ -154,11 +182,13 @@ function start(settings: Settings): void {
     if (settings.tabTitle !== null) document.title = settings.tabTitle;
     launcher.hidden = true;
     panel.hidden = false;
+    updateModality();
     frame.focus();
   };
 
   const close = (): void => {
     panel.hidden = true;
+    updateModality();
     launcher.hidden = false;
     launcher.focus();
   };

@@ -15,18 +15,24 @@ import type { Sodium } from '../e2e/index';
 import type { Clock } from '../shared/clock';
 import type { SocketFactory } from '../shared/connection';
 import type { EmergencyNumber, Profile } from './control';
+import type { HelplineInfo, LocalText } from './helpline_info';
 import { connectBridge, type Embedding, type ParentBridge } from './embedding';
 import { kLanguages, translate, type Language, type MessageKey, type Params } from './i18n/catalog';
 import { el } from '../shared/dom';
 import { ConversationView, type ConversationStatus, type Entry } from './ui/conversation_view';
-import { kDefaultEmergencyNumbers } from './ui/numbers';
-import { noticeScreen, outcomeScreen, prechatScreen, type OutcomeScreen } from './ui/screens';
+import { kDefaultEmergencyNumbers, replaceNumbers, sameNumbers } from './ui/numbers';
+import { dutyCard, noticeScreen, outcomeScreen, prechatScreen, type OutcomeScreen, type ScreenContext } from './ui/screens';
 import { VisitorClient, type Outcome } from './visitor_client';
 
 /** Where quick exit goes when the frame was opened on its own, without the loader. */
 export const kStandaloneExitUrl = 'https://www.wikipedia.org/';
 /** The queue screen says "we have not forgotten you" this often. */
 export const kReassuranceIntervalMs = 60_000;
+/**
+ * The first screen waits this long at most for GET /api/helpline (numbers, who is on duty);
+ * past it, it is drawn with the built-in numbers and redrawn in place when the answer comes.
+ */
+export const kInfoWaitMs = 1500;
 
 export interface AppEnvironment {
   readonly window: Window;
@@ -34,6 +40,8 @@ export interface AppEnvironment {
   readonly socketUrl: string;
   readonly createSocket: SocketFactory;
   readonly loadSodium: () => Promise<Sodium>;
+  /** GET /api/helpline; null when it cannot be read. */
+  readonly loadInfo: () => Promise<HelplineInfo | null>;
   readonly clock: Clock;
 }
 
@@ -67,6 +75,11 @@ export class App {
   private language_: Language;
   private screen_: Screen = 'notice';
   private numbers_: readonly EmergencyNumber[] = kDefaultEmergencyNumbers;
+  private orgName_: string | null = null;
+  private onDuty_: boolean | null = null;
+  private openingHours_: LocalText | null = null;
+  private confidentiality_: LocalText | null = null;
+  private started_ = false;
   private profile_: Profile;
   private starting_ = false;
   private sodium_: Promise<Sodium> | null = null;
@@ -112,10 +125,58 @@ export class App {
     window.addEventListener('online', () => this.client_?.online());
   }
 
+  /**
+   * Draws the first screen once the organisation's numbers and duty state are known, or after
+   * kInfoWaitMs without them (then they are filled in when they come).
+   */
   start(): void {
     this.applyLanguage();
-    this.show('notice', false);
-    this.bridge_?.post('ready');
+    const first = (): void => {
+      if (this.started_) return;
+      this.started_ = true;
+      this.show('notice', false);
+      this.bridge_?.post('ready');
+    };
+    const timer = this.environment_.clock.setTimeout(first, kInfoWaitMs);
+    void this.environment_.loadInfo().then((info) => {
+      this.environment_.clock.clearTimeout(timer);
+      if (info !== null) this.applyInfo(info);
+      first();
+    });
+  }
+
+  private applyInfo(info: HelplineInfo): void {
+    // Where she is, in the header (the title stays neutral: the partner's tab shows it).
+    this.brand_.textContent = info.orgName;
+    this.brand_.setAttribute('title', info.orgName);
+    this.orgName_ = info.orgName;
+    this.onDuty_ = info.onDuty;
+    this.openingHours_ = info.openingHours;
+    this.confidentiality_ = info.confidentiality;
+    this.setNumbers(info.numbers);
+    if (!this.started_ || this.exited_) return;
+    const card = this.main_.querySelector('[data-duty]');
+    card?.replaceWith(dutyCard(this.context()));
+  }
+
+  /** New numbers (late info, or `welcome`): every block on screen is redrawn in place. */
+  private setNumbers(numbers: readonly EmergencyNumber[]): void {
+    if (sameNumbers(numbers, this.numbers_)) return;
+    this.numbers_ = numbers;
+    if (!this.started_ || this.exited_) return;
+    replaceNumbers(this.main_, this.language_, numbers);
+    this.view_?.setNumbers(numbers);
+  }
+
+  private context(): ScreenContext {
+    return {
+      language: this.language_,
+      numbers: this.numbers_,
+      onDuty: this.onDuty_,
+      openingHours: this.openingHours_,
+      confidentiality: this.confidentiality_,
+      touch: this.environment_.window.matchMedia?.('(pointer: coarse)').matches ?? false,
+    };
   }
 
   /** Quick exit. Everything in one task: by the time the loader hears "exit", nothing is left. */
@@ -162,7 +223,7 @@ export class App {
     const other: Language = this.language_ === 'bg' ? 'en' : 'bg';
     this.document_.documentElement.lang = this.language_;
     this.document_.title = this.t('app.title');
-    this.brand_.textContent = this.t('app.title');
+    this.brand_.textContent = this.orgName_ ?? this.t('app.title');
     this.exitButton_.textContent = this.t('app.exit');
     this.exitButton_.setAttribute('aria-label', this.t('app.exitLabel'));
     this.languageButton_.textContent = this.t('app.otherLanguage');
@@ -180,7 +241,7 @@ export class App {
     if (this.view_ !== null) this.draft_ = this.view_.draft;
     this.view_ = null;
     this.screen_ = screen;
-    const context = { language: this.language_, numbers: this.numbers_ };
+    const context = this.context();
     let root: HTMLElement;
     switch (screen) {
       case 'notice':
@@ -198,7 +259,7 @@ export class App {
         );
         break;
       case 'conversation':
-        this.view_ = new ConversationView(this.language_, this.status_, this.entries_, this.draft_, this.numbers_, {
+        this.view_ = new ConversationView(this.language_, this.status_, this.entries_, this.draft_, this.numbers_, this.confidentiality_, {
           send: (text) => this.send(text),
           end: () => this.client_?.endChat(),
         });
@@ -261,9 +322,7 @@ export class App {
 
   private clientListener(): ConstructorParameters<typeof VisitorClient>[1] {
     return {
-      onEmergencyNumbers: (numbers) => {
-        this.numbers_ = numbers;
-      },
+      onEmergencyNumbers: (numbers) => this.setNumbers(numbers),
       onJoined: () => {
         this.setStatus({ phase: 'waiting' });
         this.startReassurance();

@@ -57,7 +57,8 @@ function counselorRef(value: unknown): CounselorRef | null {
   return handle !== null && name !== null ? { handle, name } : null;
 }
 
-function readEmergencyNumbers(value: unknown): EmergencyNumber[] | null {
+/** The `emergency_numbers` array of `welcome` and of GET /api/helpline; null if any entry is malformed. */
+export function readEmergencyNumbers(value: unknown): EmergencyNumber[] | null {
   if (!Array.isArray(value)) return null;
   const out: EmergencyNumber[] = [];
   for (const item of value) {

@@ -3,6 +3,7 @@
 import { App } from './app';
 import { kBrowserClock } from '../shared/clock';
 import { readEmbedding } from './embedding';
+import { fetchHelplineInfo } from './helpline_info';
 import { loadSodium } from './sodium_loader';
 
 const socketUrl = `${window.location.protocol === 'https:' ? 'wss:' : 'ws:'}//${window.location.host}/ws/visitor`;
@@ -13,5 +14,6 @@ new App({
   socketUrl,
   createSocket: (url) => new WebSocket(url),
   loadSodium,
+  loadInfo: () => fetchHelplineInfo(window),
   clock: kBrowserClock,
 }).start();

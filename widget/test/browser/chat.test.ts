@@ -43,6 +43,9 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
     const counselor = await haven.counselor();
     const chatId = await counselor.takeNextChat();
     await counselor.established(chatId);
+    // Verified handshake: she is told at once who is there and that it is encrypted, before the
+    // counselor has written anything.
+    await frame.locator('.status-line', { hasText: 'Мария е тук. Чатът е криптиран' }).waitFor();
     await counselor.waitForText(chatId, 'Здравейте, писах докато чаках.');
     await frame.locator('.msg.mine:not(.pending)').waitFor();
     assert.equal(await frame.locator('.badge').isVisible(), false, 'no "verified" badge before a counselor frame decrypts');

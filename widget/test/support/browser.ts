@@ -34,7 +34,7 @@ export interface PartnerOptions {
 export function partnerPage(haven: HavenUnderTest, options: PartnerOptions = {}): string {
   const embed = readEmbed(haven.webDir);
   return `<!doctype html><html lang="bg"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Partner</title></head><body><main><h1>Сдружение „Партньор“</h1><p>Примерна страница на партньор.</p></main>
+<title>Partner</title></head><body><main><h1>Сдружение „Партньор“</h1><p>Примерна страница на партньор. <a id="partner-link" href="/contacts">Контакти</a></p></main>
 <script src="${haven.origin}${embed.loader}" integrity="${embed.integrity}" crossorigin="anonymous"
  data-org-fingerprint="${options.fingerprint ?? haven.fingerprint}" data-lang="${options.lang ?? 'bg'}" data-exit-url="${kNeutralUrl}" async></script>
 </body></html>`;

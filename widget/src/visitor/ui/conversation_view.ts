@@ -10,6 +10,7 @@ import { formatVerificationCode } from '../../e2e/session_keys';
 import type { EmergencyNumber } from '../control';
 import { translate, type Language, type MessageKey, type Params } from '../i18n/catalog';
 import { el, icon, kIconShield } from '../../shared/dom';
+import type { LocalText } from '../helpline_info';
 import { endChatControl } from './end_confirmation';
 import { numbersBlock } from './numbers';
 
@@ -64,7 +65,8 @@ export class ConversationView {
     status: ConversationStatus,
     entries: readonly Entry[],
     draft: string,
-    private readonly emergencyNumbers_: readonly EmergencyNumber[],
+    private emergencyNumbers_: readonly EmergencyNumber[],
+    confidentiality: LocalText | null,
     private readonly actions_: ConversationActions,
   ) {
     const t = (key: MessageKey, params?: Params) => translate(language_, key, params);
@@ -120,13 +122,37 @@ export class ConversationView {
     this.root = el(
       'div',
       { class: 'screen conversation', 'data-screen': 'conversation' },
-      el('div', { class: 'status' }, this.heading_, this.line1_, this.line2_, this.reassure_, this.badge_, this.codeButton_, this.code_, this.banner_),
+      el(
+        'div',
+        { class: 'status' },
+        this.heading_,
+        this.line1_,
+        this.line2_,
+        this.reassure_,
+        this.badge_,
+        this.codeButton_,
+        this.code_,
+        this.banner_,
+        // What stays confidential, one tap away during the chat (native disclosure: no state).
+        el(
+          'details',
+          { class: 'confidential-link' },
+          el('summary', {}, t('confidential.title')),
+          el('p', {}, confidentiality?.[language_] ?? t('confidential.text')),
+        ),
+      ),
       this.numbers_,
       this.log_,
       el('div', { class: 'composer-area' }, this.hint_, form, endChatControl(language_, () => this.actions_.end())),
     );
     for (const entry of entries) this.append(entry);
     this.render();
+  }
+
+  /** The organisation's numbers changed: the queue's block (if shown) is redrawn. */
+  setNumbers(numbers: readonly EmergencyNumber[]): void {
+    this.emergencyNumbers_ = numbers;
+    if (this.numbers_.childElementCount > 0) this.numbers_.replaceChildren(numbersBlock(this.language_, numbers));
   }
 
   get draft(): string {
@@ -215,7 +241,8 @@ export class ConversationView {
     } else if (s.phase === 'joining') {
       line1 = t('chat.joining', { name });
     } else if (s.verifiedBy === null) {
-      line1 = t('chat.checking');
+      // The handshake verified: the keys are the counselor's, certified by the organisation.
+      line1 = t('chat.secure', { name });
     }
     setText(this.line1_, line1);
     setText(this.line2_, line2);

@@ -3,33 +3,78 @@
 // heading has tabindex -1 so that the app can move focus (and the screen reader) to it.
 
 import type { AgeBand, EmergencyNumber, Profile } from '../control';
-import { translate, type Language, type MessageKey } from '../i18n/catalog';
+import type { LocalText } from '../helpline_info';
+import { translate, type Language, type MessageKey, type Params } from '../i18n/catalog';
 import { el } from '../../shared/dom';
 import { numbersBlock } from './numbers';
 
 export interface ScreenContext {
   readonly language: Language;
   readonly numbers: readonly EmergencyNumber[];
+  /** Whether anyone is on duty, as GET /api/helpline said; null: not known. */
+  readonly onDuty: boolean | null;
+  readonly openingHours: LocalText | null;
+  readonly confidentiality: LocalText | null;
+  /** A touch screen: no keyboard shortcuts are mentioned. */
+  readonly touch: boolean;
 }
 
 function heading(text: string): HTMLHeadingElement {
   return el('h1', { class: 'screen-heading', tabindex: -1 }, text);
 }
 
+/** "Nobody is on duty right now" with the opening hours; empty while someone is (or not known). */
+export function dutyCard(context: ScreenContext): HTMLElement {
+  const t = (key: MessageKey, params?: Params) => translate(context.language, key, params);
+  const card = el('section', { class: 'duty', 'data-duty': '' });
+  if (context.onDuty !== false) {
+    card.hidden = true;
+    return card;
+  }
+  card.append(el('h2', {}, t('duty.offHeading')), el('p', {}, t('duty.offBody')));
+  if (context.openingHours !== null) card.append(el('p', {}, t('duty.hours', { hours: context.openingHours[context.language] })));
+  return card;
+}
+
+/**
+ * The first screen, for a person under stress: the two things that matter first (quick exit,
+ * emergency numbers) and who is there, the way on right after them (kept in view by the sticky
+ * action bar), the rest below.
+ */
 export function noticeScreen(context: ScreenContext, onContinue: () => void): HTMLElement {
   const t = (key: MessageKey) => translate(context.language, key);
   const button = el('button', { type: 'button', class: 'button primary' }, t('notice.continue'));
   button.addEventListener('click', onContinue);
   return el(
     'div',
-    { class: 'screen notice' },
+    { class: 'screen notice', 'data-screen': 'notice' },
     heading(t('notice.heading')),
-    el('section', { class: 'card card-exit' }, el('h2', {}, t('notice.exitTitle')), el('p', {}, t('notice.exitWhat')), el('p', {}, t('notice.exitLimits'))),
-    el('section', { class: 'card' }, el('h2', {}, t('notice.deviceTitle')), el('p', {}, t('notice.device'))),
-    el('section', { class: 'card' }, el('h2', {}, t('notice.privacyTitle')), el('p', {}, t('notice.privacy')), el('p', {}, t('notice.reload'))),
-    el('div', { class: 'actions' }, button),
+    el(
+      'section',
+      { class: 'card card-exit' },
+      el('h2', {}, t('notice.exitTitle')),
+      el('p', {}, t(context.touch ? 'notice.exitTouch' : 'notice.exitKeyboard')),
+      el('p', { class: 'danger-line' }, t('notice.danger')),
+    ),
+    dutyCard(context),
+    el('div', { class: 'actions sticky-actions' }, button),
     numbersBlock(context.language, context.numbers),
+    el(
+      'section',
+      { class: 'card' },
+      el('h2', {}, t('notice.moreTitle')),
+      el('p', {}, t('notice.exitLimits')),
+      el('p', {}, t('notice.device')),
+      el('p', {}, t('notice.privacy')),
+      el('p', {}, t('notice.reload')),
+    ),
   );
+}
+
+/** When a counselor may have to involve others: before the chat starts, and linked from it. */
+export function confidentialityNote(context: Pick<ScreenContext, 'language' | 'confidentiality'>): HTMLElement {
+  const text = context.confidentiality?.[context.language] ?? translate(context.language, 'confidential.text');
+  return el('section', { class: 'card confidential' }, el('h2', {}, translate(context.language, 'confidential.title')), el('p', {}, text));
 }
 
 interface Choice<V extends string> {
@@ -102,7 +147,8 @@ export function prechatScreen(
       (in_danger) => update({ in_danger }),
       el('p', { class: 'advice' }, t('prechat.dangerAdvice')),
     ),
-    el('div', { class: 'actions' }, start),
+    confidentialityNote(context),
+    el('div', { class: 'actions sticky-actions' }, start),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
