@@ -135,7 +135,7 @@ struct HelplineSettings {
   // "language|text": the console's canned replies.
   std::vector<std::string> canned_replies = {
       "bg|Здравей, казвам се {name}. Тук съм и те слушам.",
-      "bg|Благодаря, че писа. Не си виновна за това, което се случва.",
+      "bg|Благодаря, че писа. Вината за това, което се случва, не е твоя.",
       "bg|В безопасност ли си в момента?",
       "bg|Ако си в непосредствена опасност, обади се на 112.",
       "en|Hello, my name is {name}. I am here and I am listening.",

@@ -1,6 +1,6 @@
 // The wrap-up that closes a chat (protocol.md §11.3 `wrap_up`): categories from the configured
-// taxonomy (aligned with Child Helpline International's), the age band, the outcome and whether
-// a referral was given. It feeds the anonymous statistics and nothing else: no free text, so no
+// taxonomy (aligned with Child Helpline International's), the age band and the outcome; the
+// outcome "referred" is what says a referral was given (one question, not two). It feeds the anonymous statistics and nothing else: no free text, so no
 // content of the conversation can end up in them.
 
 import type { CounselorCommand, WrapUpTaxonomy } from './control';
@@ -12,7 +12,6 @@ export interface WrapUpDraft {
   /** "" = unknown. */
   readonly ageBand: string;
   readonly outcome: string;
-  readonly referral: boolean;
 }
 
 export type WrapUpProblem = 'no_category' | 'no_outcome' | 'unknown_code';
@@ -35,6 +34,6 @@ export function wrapUpCommand(chatId: string, draft: WrapUpDraft): CounselorComm
     categories: [...new Set(draft.categories)],
     age_band: draft.ageBand,
     outcome: draft.outcome,
-    referral: draft.referral,
+    referral: draft.outcome === 'referred',
   };
 }

@@ -102,6 +102,45 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
     await context.close();
   });
 
+  test('the newest message stays in view when the check code opens and when the keyboard shows', async () => {
+    const context = await newContext(browser, { width: 390, height: 844 });
+    const page = await context.newPage();
+    const frame = await openWidget(page, partner);
+    await startChat(frame);
+    const counselor = await haven.counselor();
+    const chatId = await counselor.takeNextChat();
+    await counselor.established(chatId);
+    for (let i = 1; i <= 12; i++) counselor.say(chatId, `Съобщение ${i}.`);
+    await frame.locator('.msg.theirs', { hasText: 'Съобщение 12.' }).waitFor();
+    const newestInView = () =>
+      frame.evaluate(() => {
+        const log = document.querySelector('.log')!.getBoundingClientRect();
+        const items = document.querySelectorAll('.log .msg');
+        const newest = items[items.length - 1]!.getBoundingClientRect();
+        // Its end is in view (on a short screen the message may be taller than the log).
+        return newest.bottom <= log.bottom + 1 && newest.bottom > log.top + 8;
+      });
+    assert.equal(await newestInView(), true, 'at first');
+    await frame.locator('.status .link').click();
+    await frame.locator('.code-digits').waitFor();
+    await page.waitForTimeout(100);
+    assert.equal(await newestInView(), true, 'with the check code open');
+    // The on-screen keyboard takes the lower part of the screen: the frame gets shorter.
+    await frame.locator('#composer').focus();
+    await page.setViewportSize({ width: 390, height: 480 });
+    await page.waitForTimeout(100);
+    const debug = await frame.evaluate(() => {
+      const log = document.querySelector('.log')!;
+      const main = document.querySelector('.main')!;
+      const items = document.querySelectorAll('.log .msg');
+      const r = (e: Element) => { const b = e.getBoundingClientRect(); return `${Math.round(b.top)}..${Math.round(b.bottom)}`; };
+      return `log ${r(log)} sh ${log.scrollHeight} ch ${log.clientHeight} st ${log.scrollTop}; main ${r(main)} sh ${main.scrollHeight} ch ${main.clientHeight} st ${main.scrollTop}; newest ${r(items[items.length - 1]!)}; inner ${innerHeight}`;
+    });
+    assert.equal(await newestInView(), true, `with the keyboard up: ${debug}`);
+    counselor.close();
+    await context.close();
+  });
+
   test('a dropped connection resumes the chat without losing a message', {
     skip: tlsRun() && 'the relay cannot single out the visitor’s connection inside TLS (the plain run covers resume)',
   }, async () => {

@@ -17,12 +17,11 @@ import { VisitorBot } from '../support/visitor_bot';
 
 const kind = backendKind();
 
-async function wrapUp(page: Page, number: number, categories: string[], outcome: string, referral = false): Promise<void> {
+async function wrapUp(page: Page, number: number, categories: string[], outcome: string): Promise<void> {
   const form = page.locator('form.wrap-up', { hasText: new RegExp(`(чат|chat) ${number}\\b`) });
   await form.waitFor();
   for (const category of categories) await form.locator(`input[type="checkbox"][value="${category}"]`).check();
   await form.locator(`input[type="radio"][value="${outcome}"]`).check();
-  if (referral) await form.locator('input[name$="-referral"]').check();
   await form.locator('button[type="submit"]').click();
 }
 
@@ -126,7 +125,7 @@ describe('console: chats (real server)', { skip: kind !== 'real' && 'needs HAVEN
     await page.locator('form.wrap-up', { hasText: 'Wrap-up of chat 1' }).waitFor();
     await shot(page, 'console-wrap-up-en');
     await page.locator('#language').click();
-    await wrapUp(page, 1, ['physical_violence'], 'safety_plan', true);
+    await wrapUp(page, 1, ['physical_violence'], 'safety_plan');
     await page.locator('.chat-tab', { hasText: 'Чат 1' }).waitFor({ state: 'detached' });
 
     // Chat 2 ends from the visitor's side.
@@ -147,7 +146,7 @@ describe('console: chats (real server)', { skip: kind !== 'real' && 'needs HAVEN
       await page.locator('.chat-panel:not([hidden]) [data-action="end"]').click();
       await page.locator('#confirm-end').click();
       await visitor.waitFor(() => visitor.outcome === 'ended', 'end');
-      await wrapUp(page, 3 + i, ['physical_violence'], 'safety_plan', true);
+      await wrapUp(page, 3 + i, ['physical_violence'], 'safety_plan');
       await page.locator('.chat-tab').first().waitFor({ state: 'detached' });
     }
 

@@ -88,6 +88,8 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
         await frame.locator('.code-digits').waitFor();
         await checkScreen(page, frame, 'conversation');
         await screenshot(page, tag('4-chat'));
+        // Times on the 24-hour clock in both languages (a Bulgarian service).
+        for (const time of await frame.locator('.msg.theirs .meta').allTextContents()) assert.match(time, /^\d{2}:\d{2}$/);
 
         // Ending asks first (a mis-tap under the message box must not lose the counselor).
         await frame.locator('.end-chat').click();

@@ -268,11 +268,11 @@ test('end, wrap-up checked against the taxonomy, saved, and the chat leaves memo
   assert.deepEqual(s.sentJson().filter((m) => m['type'] === 'end'), [{ type: 'end', chat_id: v.hex }]);
   s.socket().text({ type: 'ended', chat_id: v.hex, reason: 'counselor_ended' });
   assert.equal(s.client.state.chats.get(v.hex)!.phase, 'ended');
-  assert.equal(s.client.wrapUp(v.hex, { categories: [], ageBand: '', outcome: 'support_given', referral: false }), 'no_category');
-  assert.equal(s.client.wrapUp(v.hex, { categories: ['physical_violence'], ageBand: '', outcome: 'support_given', referral: false }), 'unknown_code', 'not in this server’s taxonomy');
-  assert.equal(s.client.wrapUp(v.hex, { categories: ['stalking', 'stalking'], ageBand: '18-25', outcome: 'support_given', referral: true }), null);
+  assert.equal(s.client.wrapUp(v.hex, { categories: [], ageBand: '', outcome: 'support_given' }), 'no_category');
+  assert.equal(s.client.wrapUp(v.hex, { categories: ['physical_violence'], ageBand: '', outcome: 'support_given' }), 'unknown_code', 'not in this server’s taxonomy');
+  assert.equal(s.client.wrapUp(v.hex, { categories: ['stalking', 'stalking'], ageBand: '18-25', outcome: 'support_given' }), null);
   assert.deepEqual(s.sentJson().filter((m) => m['type'] === 'wrap_up'), [
-    { type: 'wrap_up', chat_id: v.hex, categories: ['stalking'], age_band: '18-25', outcome: 'support_given', referral: true },
+    { type: 'wrap_up', chat_id: v.hex, categories: ['stalking'], age_band: '18-25', outcome: 'support_given', referral: false },
   ]);
   s.socket().text({ type: 'wrap_up_saved', chat_id: v.hex });
   assert.equal(s.client.state.chats.size, 0);

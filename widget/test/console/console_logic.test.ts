@@ -104,7 +104,7 @@ test('idle timer: warns a minute before, counts down, activity cancels, silence 
 
 test('wrap-up: needs a topic and an outcome from the taxonomy; categories once each', () => {
   const taxonomy = kDefaultTaxonomy;
-  const draft = { categories: ['stalking'], ageBand: '13-17', outcome: 'referred', referral: true };
+  const draft = { categories: ['stalking'], ageBand: '13-17', outcome: 'referred' };  // referred: the referral flag follows
   assert.equal(checkWrapUp(draft, taxonomy), null);
   assert.equal(checkWrapUp({ ...draft, categories: [] }, taxonomy), 'no_category');
   assert.equal(checkWrapUp({ ...draft, outcome: '' }, taxonomy), 'no_outcome');

@@ -173,7 +173,6 @@ export const bg = {
   'wrapUp.age': 'Възрастова група',
   'wrapUp.ageUnknown': 'Неизвестна',
   'wrapUp.outcome': 'Резултат',
-  'wrapUp.referral': 'Дадено е насочване към друга услуга',
   'wrapUp.save': 'Запази обобщението',
   'wrapUp.saving': 'Запазване…',
   'wrapUp.noCategory': 'Изберете поне една тема.',

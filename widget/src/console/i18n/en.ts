@@ -174,7 +174,6 @@ export const en: ConsoleCatalog = {
   'wrapUp.age': 'Age band',
   'wrapUp.ageUnknown': 'Unknown',
   'wrapUp.outcome': 'Outcome',
-  'wrapUp.referral': 'A referral to another service was given',
   'wrapUp.save': 'Save the wrap-up',
   'wrapUp.saving': 'Saving…',
   'wrapUp.noCategory': 'Choose at least one topic.',

@@ -417,7 +417,6 @@ export class ChatArea {
     const outcomes = state.taxonomy.outcomes.map((code) =>
       el('label', { class: 'check' }, el('input', { type: 'radio', name: `${name}-outcome`, value: code }), ` ${label(kOutcomeLabels, code, language)}`),
     );
-    const referral = el('input', { type: 'checkbox', name: `${name}-referral` });
     const error = el('p', { class: 'field-error', role: 'alert', hidden: true });
     const headingId = uid('wrap-heading');
     const form = el(
@@ -430,7 +429,6 @@ export class ChatArea {
         el('div', { class: 'wrap-side' },
           el('div', { class: 'field' }, el('label', { for: ageId }, t(language, 'wrapUp.age')), age),
           el('fieldset', { class: 'outcomes' }, el('legend', {}, t(language, 'wrapUp.outcome')), el('div', { class: 'checks' }, ...outcomes)),
-          el('label', { class: 'check' }, referral, ` ${t(language, 'wrapUp.referral')}`),
           error,
           el('button', { type: 'submit', class: 'button primary' }, t(language, 'wrapUp.save')),
         ),
@@ -442,7 +440,6 @@ export class ChatArea {
         categories: Array.from(form.querySelectorAll<HTMLInputElement>(`input[name="${name}-category"]:checked`)).map((input) => input.value),
         ageBand: age.value,
         outcome: form.querySelector<HTMLInputElement>(`input[name="${name}-outcome"]:checked`)?.value ?? '',
-        referral: referral.checked,
       };
       const problem = this.actions_.wrapUp(chat.id, draft);
       error.hidden = problem === null;

@@ -58,6 +58,7 @@ export class ConversationView {
   private readonly error_: HTMLParagraphElement;
   private readonly items_ = new Map<number, HTMLLIElement>();
   private codeShown_ = false;
+  private atEnd_ = true;
   private status_: ConversationStatus;
 
   constructor(
@@ -147,6 +148,21 @@ export class ConversationView {
     );
     for (const entry of entries) this.append(entry);
     this.render();
+    // The newest message stays in view when the log gets smaller under it (the check code
+    // opens, the on-screen keyboard shows), unless she had scrolled up to read.
+    this.log_.addEventListener('scroll', () => {
+      this.atEnd_ = this.log_.scrollHeight - this.log_.scrollTop - this.log_.clientHeight < 24;
+    });
+    if (typeof ResizeObserver === 'function') {
+      const observer = new ResizeObserver(() => {
+        if (this.atEnd_) this.scrollToEnd();
+      });
+      observer.observe(this.log_);
+      // On a short screen the whole screen scrolls as well as the log.
+      queueMicrotask(() => {
+        if (this.root.parentElement !== null) observer.observe(this.root.parentElement);
+      });
+    }
   }
 
   /** The organisation's numbers changed: the queue's block (if shown) is redrawn. */
@@ -278,11 +294,13 @@ export class ConversationView {
   }
 
   private time(atMs: number): string {
-    return new Intl.DateTimeFormat(this.language_, { hour: '2-digit', minute: '2-digit' }).format(new Date(atMs));
+    // The 24-hour clock in both languages: a Bulgarian service, whose people read times that way.
+    return new Intl.DateTimeFormat(this.language_, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(atMs));
   }
 
   /** Shows the newest message: the log scrolls when it fills the frame, else the screen does. */
   private scrollToEnd(): void {
+    this.atEnd_ = true;
     for (const scroller of [this.log_, this.root.parentElement]) {
       if (scroller !== null && scroller.scrollHeight > scroller.clientHeight) scroller.scrollTop = scroller.scrollHeight;
     }
