@@ -149,7 +149,7 @@ int RunDemoCommand(std::uint16_t port) {
     notes.push_back("      " + std::string(demo.role == storage::AccountRole::kSupervisor ? "supervisor" : "counselor ") +
                     "  " + demo.handle + "  passphrase: " + demo.passphrase);
   }
-  notes.push_back("      (no TOTP code is asked for in the demo; a real server requires one)");
+  notes.push_back("      (leave the code field empty: the demo asks for no TOTP code; a real server requires one)");
   notes.push_back("      The supervisor also sees the Operator and Statistics tabs.");
   notes.push_back("  Try it: log in as the counselor, go Available, then open the partner site in another window");
   notes.push_back("  and start a chat.");

@@ -44,6 +44,7 @@ std::string_view AuthErrorName(AuthError error) {
     case AuthError::kBadRequest: return "bad_request";
     case AuthError::kInvalidCode: return "invalid_code";
     case AuthError::kWrongCredentials: return "wrong_credentials";
+    case AuthError::kCodeUsed: return "code_used";
     case AuthError::kLockedOut: return "locked_out";
     case AuthError::kNoSession: return "no_session";
     case AuthError::kNotActive: return "not_active";
@@ -59,6 +60,7 @@ std::string_view AuthErrorSentence(AuthError error) {
     case AuthError::kBadRequest: return "The request is not valid.";
     case AuthError::kInvalidCode: return "The enrolment code is not valid or has expired.";
     case AuthError::kWrongCredentials: return "The name, passphrase or code is not right.";
+    case AuthError::kCodeUsed: return "This code has been used already; wait for the next one.";
     case AuthError::kLockedOut: return "Too many failed attempts; try again later.";
     case AuthError::kNoSession: return "Please log in again.";
     case AuthError::kNotActive: return "This account is not active; ask your administrator.";
@@ -192,7 +194,13 @@ AuthResult<Session> AccountService::Login(const LoginRequest& request) {
   bool key_ok = crypto::MatchesVerification(VerifierText(record.login_verifier), request.login_key);
   std::optional<std::uint64_t> step;
   if (key_ok && policy_.require_totp) step = VerifyTotp(record.totp_secret, request.totp_code, now, record.totp_last_step);
-  if (!key_ok || (policy_.require_totp && !step)) return std::unexpected(RecordFailure(record, now).error());
+  if (!key_ok || (policy_.require_totp && !step)) {
+    // Still a failure (it counts towards the lockout), but one the counselor can act on.
+    auto failure = RecordFailure(record, now).error();
+    bool reused = key_ok && failure.error == AuthError::kWrongCredentials &&
+                  TotpCodeWasUsed(record.totp_secret, request.totp_code, now, record.totp_last_step);
+    return reused ? Fail(AuthError::kCodeUsed) : std::unexpected(failure);
+  }
   if (record.status != AccountStatus::kActive) return Fail(AuthError::kNotActive);
   record.failed_logins = 0;
   record.locked_until = 0;

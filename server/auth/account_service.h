@@ -29,6 +29,10 @@ enum class AuthError {
   kBadRequest,        // a field is missing or malformed
   kInvalidCode,       // the enrolment code is wrong, used or expired
   kWrongCredentials,  // handle, login key or TOTP code: deliberately not said which
+  // The login key was right and the TOTP code is one already used (typically the one that just
+  // enrolled the account): wait for the next code. Says the passphrase was right, but only to
+  // someone who also holds a code from the counselor's authenticator of the last minute.
+  kCodeUsed,
   kLockedOut,         // too many failures: retry after `retry_after_seconds`
   kNoSession,         // the session is unknown or expired
   kNotActive,         // enrolled but not yet certified, or revoked

@@ -19,6 +19,7 @@ int StatusFor(AuthError error) {
     case AuthError::kBadRequest: return 400;
     case AuthError::kInvalidCode: return 400;
     case AuthError::kWrongCredentials: return 401;
+    case AuthError::kCodeUsed: return 401;
     case AuthError::kLockedOut: return 429;
     case AuthError::kNoSession: return 401;
     case AuthError::kNotActive: return 403;

@@ -25,12 +25,17 @@ std::string TotpCode(crypto::ByteView secret, std::uint64_t step) {
   return code;
 }
 
-std::optional<std::uint64_t> VerifyTotp(crypto::ByteView secret, std::string_view code, std::uint64_t unix_seconds,
-                                        std::uint64_t after_step) {
+namespace {
+
+// The step near now (now, one either side: clock drift) whose code `code` is and that `accept`
+// allows; nullopt otherwise.
+template <typename Accept>
+std::optional<std::uint64_t> MatchingStep(crypto::ByteView secret, std::string_view code, std::uint64_t unix_seconds,
+                                          Accept accept) {
   if (code.size() != 6 || secret.empty()) return std::nullopt;
   std::uint64_t now_step = unix_seconds / kTotpStepSeconds;
   for (std::uint64_t step : {now_step, now_step - 1, now_step + 1}) {
-    if (step <= after_step) continue;
+    if (!accept(step)) continue;
     std::string expected = TotpCode(secret, step);
     // Compare without an early exit; six digits, but no reason to leak which ones matched.
     unsigned char difference = 0;
@@ -38,6 +43,20 @@ std::optional<std::uint64_t> VerifyTotp(crypto::ByteView secret, std::string_vie
     if (difference == 0) return step;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> VerifyTotp(crypto::ByteView secret, std::string_view code, std::uint64_t unix_seconds,
+                                        std::uint64_t after_step) {
+  return MatchingStep(secret, code, unix_seconds, [after_step](std::uint64_t step) { return step > after_step; });
+}
+
+bool TotpCodeWasUsed(crypto::ByteView secret, std::string_view code, std::uint64_t unix_seconds,
+                     std::uint64_t last_used_step) {
+  return MatchingStep(secret, code, unix_seconds, [last_used_step](std::uint64_t step) {
+           return step <= last_used_step;
+         }).has_value();
 }
 
 std::string Base32(crypto::ByteView bytes) {

@@ -22,6 +22,11 @@ std::string TotpCode(crypto::ByteView secret, std::uint64_t step);
 std::optional<std::uint64_t> VerifyTotp(crypto::ByteView secret, std::string_view code, std::uint64_t unix_seconds,
                                         std::uint64_t after_step = 0);
 
+// True when `code` is the code of a step near now (as VerifyTotp checks) that is at or before
+// `last_used_step`: a right code used once already.
+bool TotpCodeWasUsed(crypto::ByteView secret, std::string_view code, std::uint64_t unix_seconds,
+                     std::uint64_t last_used_step);
+
 // RFC 4648 base32 without padding, as authenticator apps take secrets.
 std::string Base32(crypto::ByteView bytes);
 // otpauth://totp/Haven:<handle>?secret=...&issuer=Haven (for the enrolment QR code).

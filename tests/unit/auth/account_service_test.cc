@@ -144,7 +144,23 @@ TEST_F(AccountServiceTest, ATotpCodeWorksOnce) {
   clock_.Advance(90);
   std::string code = Code();
   ASSERT_TRUE(accounts_.Login({"c-1", login_key_, code}));
-  EXPECT_EQ(accounts_.Login({"c-1", login_key_, code}).error().error, AuthError::kWrongCredentials);
+  // The right passphrase with the code just used: she is told to wait for the next code (it
+  // still counts as a failure); with a wrong passphrase it stays the generic answer.
+  EXPECT_EQ(accounts_.Login({"c-1", login_key_, code}).error().error, AuthError::kCodeUsed);
+  EXPECT_EQ(accounts_.Login({"c-1", crypto::Bytes(32, 1), code}).error().error, AuthError::kWrongCredentials);
+  EXPECT_EQ(accounts_.Find("c-1")->failed_logins, 2u);
+  clock_.Advance(30);
+  EXPECT_TRUE(accounts_.Login({"c-1", login_key_, Code()}));
+}
+
+// Certified within the minute after enrolling, she logs in with the code her authenticator still
+// shows: the one that enrolled her.
+TEST_F(AccountServiceTest, TheEnrolmentCodeRightAfterEnrolmentSaysWaitForTheNext) {
+  auto identity = Enrol("c-1", Invite("c-1"));
+  Certify("c-1", identity);
+  EXPECT_EQ(accounts_.Login({"c-1", login_key_, Code()}).error().error, AuthError::kCodeUsed);
+  clock_.Advance(30);
+  EXPECT_TRUE(accounts_.Login({"c-1", login_key_, Code()}));
 }
 
 TEST_F(AccountServiceTest, RevocationEndsSessionsAndLogins) {

@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | 'bad_request'
   | 'invalid_code'
   | 'wrong_credentials'
+  | 'code_used'
   | 'locked_out'
   | 'no_session'
   | 'not_active'
@@ -116,6 +117,7 @@ const kKnownCodes: readonly ApiErrorCode[] = [
   'bad_request',
   'invalid_code',
   'wrong_credentials',
+  'code_used',
   'locked_out',
   'no_session',
   'not_active',

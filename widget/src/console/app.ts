@@ -227,6 +227,8 @@ export class ConsoleApp {
     switch (error.code) {
       case 'wrong_credentials':
         return this.t('login.wrong');
+      case 'code_used':
+        return this.t('login.codeUsed');
       case 'locked_out':
         return error.retryAfterSeconds > 0 ? this.t('login.lockedOut', { count: error.retryAfterSeconds }) : this.t('login.lockedOutLater');
       case 'not_active':
@@ -259,7 +261,10 @@ export class ConsoleApp {
     const result = await logIn(sodium, this.environment_.api, handle, passphrase, totp);
     if (!result.ok) {
       screen.busy(null);
-      screen.error(this.keysErrorText(result.error));
+      // No code typed (a server that asks for none, as in the demo, takes an empty field): if
+      // this one wanted one, say so rather than only "not right".
+      const missingCode = result.error.code === 'wrong_credentials' && totp === '';
+      screen.error(missingCode ? this.t('login.wrongNoCode') : this.keysErrorText(result.error));
       screen.focusFirst();
       return;
     }

@@ -38,6 +38,8 @@ describe('console: enrolment and login (real server)', { skip: kind !== 'real' &
     await page.locator('#login-form').waitFor();
     assert.match(csp[0] ?? '', /frame-ancestors 'none'/);
     await shot(page, 'console-login-bg');
+    // "First login? Enrol" is drawn as a link, not as the browser's grey button.
+    assert.equal(await page.locator('#to-enrol').evaluate((link) => getComputedStyle(link).backgroundColor), 'rgba(0, 0, 0, 0)');
     await page.locator('#language').click();
     await page.locator('h1', { hasText: 'Log in' }).waitFor();
     await shot(page, 'console-login-en');
@@ -52,7 +54,11 @@ describe('console: enrolment and login (real server)', { skip: kind !== 'real' &
     await page.locator('.form-status.error', { hasText: 'администраторът трябва да удостовери' }).waitFor({ timeout: 20000 });
 
     certify(haven.server!, anna.handle);
-    await logIn(page, haven, anna);
+    await page.goto(consoleUrl(haven));
+    await page.locator('#login-form').waitFor();
+    const firstCode = await totp.next(anna.handle, anna.secret);
+    await submitLogin(page, anna, firstCode);
+    await page.locator('.connection-online').waitFor({ timeout: 20000 });
     await page.locator('.who', { hasText: 'Анна' }).waitFor();
     assert.equal(await page.locator('nav.views').count(), 0, 'a counselor has no operator or statistics view');
     await shot(page, 'console-empty-bg');
@@ -68,6 +74,14 @@ describe('console: enrolment and login (real server)', { skip: kind !== 'real' &
     await page.locator('.notice', { hasText: 'Излязохте от конзолата' }).waitFor();
     const me = await page.evaluate(async () => (await fetch('/api/me')).status);
     assert.equal(me, 401, 'the session is over');
+
+    // Back at once with the code the app still shows: told to wait for the next one, not
+    // "wrong"; the next code logs her in.
+    await submitLogin(page, anna, firstCode);
+    await page.locator('.form-status.error', { hasText: 'Този код току-що е използван' }).waitFor({ timeout: 20000 });
+    await shot(page, 'console-login-code-used-bg');
+    await submitLogin(page, anna, await totp.next(anna.handle, anna.secret));
+    await page.locator('.connection-online').waitFor({ timeout: 20000 });
     await context.close();
   });
 

@@ -53,7 +53,8 @@ export function loginView(language: Language, notice: string | null, onSubmit: (
     event.preventDefault();
     handle.setError(null);
     totp.setError(null);
-    const code = normaliseTotp(totp.input.value);
+    // Empty is allowed: a server without TOTP (the demo) asks for no code.
+    const code = totp.input.value.trim() === '' ? '' : normaliseTotp(totp.input.value);
     if (handle.input.value.trim() === '' || passphrase.input.value === '') {
       status.show('error', t(language, 'form.missing'));
       return;
@@ -145,7 +146,8 @@ export function enrolSetupView(
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     totp.setError(null);
-    const code = normaliseTotp(totp.input.value);
+    // Empty is allowed: a server without TOTP (the demo) asks for no code.
+    const code = totp.input.value.trim() === '' ? '' : normaliseTotp(totp.input.value);
     if (code === null) {
       totp.setError(t(language, 'form.badTotp'));
       totp.input.focus();
