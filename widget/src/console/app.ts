@@ -78,6 +78,8 @@ export class ConsoleApp {
   private readonly header_: HTMLElement;
   private readonly main_: HTMLElement;
   private readonly announcer_: HTMLElement;
+  private readonly refusal_: HTMLElement;
+  private refusalTimer_: unknown = null;
 
   constructor(
     private readonly environment_: ConsoleEnvironment,
@@ -90,9 +92,13 @@ export class ConsoleApp {
     this.header_ = el('header', { class: 'topbar' });
     this.main_ = el('main', { id: 'main', class: 'main', tabindex: '-1' });
     this.announcer_ = el('div', { class: 'sr-only', 'aria-live': 'polite', id: 'announcer' });
+    // What the server refused, shown as well as announced (a refusal only a screen reader hears
+    // looks to everyone else like a button that does nothing). Not live: the announcer speaks.
+    this.refusal_ = el('p', { class: 'refusal', id: 'refusal', hidden: true });
     this.document_.body.replaceChildren(
       el('a', { href: '#main', class: 'skip-link' }, t(language, 'app.skip')),
       this.header_,
+      this.refusal_,
       this.main_,
       this.announcer_,
     );
@@ -563,7 +569,9 @@ export class ConsoleApp {
       case 'rejected': {
         const key = `rejected.${announcement.code}` as ConsoleKey;
         const known = this.language_ in { bg: 1, en: 1 } && (key as string) in kRejectedKeys;
-        this.announce(known ? this.t(key) : this.t('rejected.other', { code: announcement.code }));
+        const text = known ? this.t(key) : this.t('rejected.other', { code: announcement.code });
+        this.announce(text);
+        this.showRefusal(text);
         return;
       }
       case 'reconnecting':
@@ -572,6 +580,16 @@ export class ConsoleApp {
       case 'reconnected':
         this.announce(this.t('announce.reconnected'));
     }
+  }
+
+  private showRefusal(text: string): void {
+    this.refusal_.textContent = text;
+    this.refusal_.hidden = false;
+    if (this.refusalTimer_ !== null) this.environment_.clock.clearTimeout(this.refusalTimer_);
+    this.refusalTimer_ = this.environment_.clock.setTimeout(() => {
+      this.refusal_.hidden = true;
+      this.refusalTimer_ = null;
+    }, kRefusalShownMs);
   }
 
   private announce(text: string): void {
@@ -602,6 +620,9 @@ export class ConsoleApp {
     this.modal_?.close();
   }
 }
+
+/** A refusal stays on screen this long. */
+const kRefusalShownMs = 8000;
 
 const kRejectedKeys: Record<string, true> = {
   'rejected.not_on_duty': true,

@@ -78,7 +78,7 @@ export class ChatArea {
     private readonly language_: Language,
     private readonly actions_: ChatActions,
   ) {
-    this.tabs_ = el('div', { class: 'chat-tabs', role: 'tablist', 'aria-label': t(language_, 'chats.label') });
+    this.tabs_ = el('div', { class: 'chat-tabs' });
     this.tabs_.addEventListener('keydown', (event) => this.tabKey(event));
     this.panels_ = el('div', { class: 'chat-panels' });
     this.empty_ = el('p', { class: 'empty-state' }, t(language_, 'chats.empty'));
@@ -135,6 +135,14 @@ export class ChatArea {
       this.select([...this.dom_.keys()][0]!);
     }
     this.empty_.hidden = this.dom_.size > 0;
+    // A tablist must hold tabs: with no chat it is a plain (empty) container.
+    if (this.dom_.size > 0) {
+      this.tabs_.setAttribute('role', 'tablist');
+      this.tabs_.setAttribute('aria-label', t(this.language_, 'chats.label'));
+    } else {
+      this.tabs_.removeAttribute('role');
+      this.tabs_.removeAttribute('aria-label');
+    }
     if (this.selected_ !== null) {
       const chat = state.chats.get(this.selected_);
       if (chat !== undefined && chat.unread > 0 && !document.hidden) this.actions_.read(chat.id);
