@@ -19,7 +19,7 @@ import type { HelplineInfo, LocalText } from './helpline_info';
 import { connectBridge, type Embedding, type ParentBridge } from './embedding';
 import { kLanguages, translate, type Language, type MessageKey, type Params } from './i18n/catalog';
 import { el } from '../shared/dom';
-import { ConversationView, type ConversationStatus, type Entry } from './ui/conversation_view';
+import { ConversationView, type ConversationStatus, type Delivery, type Entry } from './ui/conversation_view';
 import { kDefaultEmergencyNumbers, replaceNumbers, sameNumbers } from './ui/numbers';
 import { dutyCard, noticeScreen, outcomeScreen, prechatScreen, type OutcomeScreen, type ScreenContext } from './ui/screens';
 import { VisitorClient, type Outcome } from './visitor_client';
@@ -262,6 +262,7 @@ export class App {
         this.view_ = new ConversationView(this.language_, this.status_, this.entries_, this.draft_, this.numbers_, this.confidentiality_, {
           send: (text) => this.send(text),
           end: () => this.client_?.endChat(),
+          retry: (id) => this.retry(id),
         });
         root = this.view_.root;
         break;
@@ -350,10 +351,10 @@ export class App {
         this.addEntry({ kind: 'theirs', name, text, atMs: this.environment_.clock.nowMs() }, false);
         this.announce(this.t('chat.messageFrom', { name, text }));
       },
-      onTextSent: (id) => {
-        const entry = this.entries_.find((candidate) => candidate.kind === 'mine' && candidate.id === id);
-        if (entry?.kind === 'mine') entry.pending = false;
-        this.view_?.markSent(id, this.environment_.clock.nowMs());
+      onTextSent: (id) => this.setDelivery(id, 'sending'),
+      onTextDelivered: (id) => this.setDelivery(id, 'delivered'),
+      onTextUndelivered: (ids) => {
+        for (const id of ids) this.setDelivery(id, 'failed');
       },
       onTransferAuthorised: (name) => {
         this.addEntry({ kind: 'system', key: 'chat.transfer', params: { name } }, true);
@@ -385,8 +386,26 @@ export class App {
     const id = this.nextEntryId_++;
     const result = client.sendText(id, text);
     if (result === 'refused') return false;
-    this.addEntry({ kind: 'mine', id, text, pending: result === 'kept', atMs: this.environment_.clock.nowMs() }, false);
+    this.addEntry({ kind: 'mine', id, text, delivery: result === 'kept' ? 'kept' : 'sending', atMs: this.environment_.clock.nowMs() }, false);
     return true;
+  }
+
+  private setDelivery(id: number, delivery: Delivery): void {
+    const entry = this.entries_.find((candidate) => candidate.kind === 'mine' && candidate.id === id);
+    if (entry?.kind !== 'mine' || entry.delivery === 'delivered') return;
+    entry.delivery = delivery;
+    entry.atMs = this.environment_.clock.nowMs();
+    this.view_?.setDelivery(id, delivery, entry.atMs);
+  }
+
+  /** A message lost with its counselor, sent again as a new one at the end of the conversation. */
+  private retry(id: number): void {
+    const index = this.entries_.findIndex((candidate) => candidate.kind === 'mine' && candidate.id === id);
+    const entry = this.entries_[index];
+    if (entry?.kind !== 'mine' || entry.delivery !== 'failed') return;
+    if (!this.send(entry.text)) return;
+    this.entries_.splice(index, 1);
+    this.view_?.remove(id);
   }
 
   private addEntry(entry: Entry, announce: boolean): void {

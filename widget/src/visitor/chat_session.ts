@@ -54,8 +54,12 @@ export interface ChatSessionListener {
   /** The first encrypted frame of the leg decrypted: show "verified by <organisation>". */
   onFirstFrameDecrypted(leg: number): void;
   onMessage(text: string, sentAtMs: number): void;
-  /** The local text `id` left the browser, encrypted. */
+  /** The local text `id` left the browser, encrypted (not yet acknowledged). */
   onTextSent(id: number): void;
+  /** The counselor's side acknowledged the text `id` (§10 `ack`): it was delivered. */
+  onTextDelivered?(id: number): void;
+  /** These texts' leg ended before they were acknowledged: the counselor may not have them. */
+  onTextUndelivered?(ids: readonly number[]): void;
   /** The current counselor authorised `name` to take over (§8 step 2). */
   onTransferAuthorised(name: string): void;
   /** The counselor of `leg` ended its stream (FINAL). */
@@ -77,6 +81,8 @@ interface Leg {
   session: VisitorSession | null;
   receiver: StreamReceiver | null;
   firstFrameSeen: boolean;
+  /** Texts sent on this leg and not yet acknowledged: seq → the caller's id. */
+  readonly unacknowledgedTexts: Map<number, number>;
 }
 
 interface PendingText {
@@ -123,6 +129,17 @@ export class ChatSession {
    * Starts leg `leg`: a fresh offer as its frame 1 (§5.1). For a later leg the current leg's v2c
    * stream is ended first (§8 step 5) and its c2v receiver kept for the old counselor's last frames.
    */
+  /**
+   * The current leg's counselor is gone (§11.2 `requeued`): the texts she did not acknowledge
+   * never reached her, and are reported now rather than when the next counselor comes.
+   */
+  counselorLost(): void {
+    const leg = this.current_;
+    if (leg === null || leg.unacknowledgedTexts.size === 0) return;
+    this.listener_.onTextUndelivered?.([...leg.unacknowledgedTexts.values()]);
+    leg.unacknowledgedTexts.clear();
+  }
+
   startLeg(leg: number, start: LegStart): void {
     if (this.disposed_ || this.failed_) return;
     const old = this.current_;
@@ -132,7 +149,7 @@ export class ChatSession {
     }
     const delivery = new LegDelivery(this.chatId, leg, this.sink_, this.clock_);
     const handshake = new VisitorHandshake(this.sodium_, { chatId: this.chatId, leg });
-    this.current_ = { leg, start, delivery, handshake, session: null, receiver: null, firstFrameSeen: false };
+    this.current_ = { leg, start, delivery, handshake, session: null, receiver: null, firstFrameSeen: false, unacknowledgedTexts: new Map() };
     delivery.push(1, handshake.offer);
   }
 
@@ -162,6 +179,11 @@ export class ChatSession {
     switch (envelope.type) {
       case 'ack':
         if (leg === this.current_) leg.delivery.acknowledged(envelope.seq);
+        for (const [seq, id] of leg.unacknowledgedTexts) {
+          if (seq > envelope.seq) continue;
+          leg.unacknowledgedTexts.delete(seq);
+          this.listener_.onTextDelivered?.(id);
+        }
         return;
       case 'resend':
         if (leg === this.current_) leg.delivery.resendFrom(envelope.seq);
@@ -304,6 +326,7 @@ export class ChatSession {
     const sent = sender.send({ kind: 'text', sentAtMs: this.now(), text }, this.seconds());
     if (!sent.ok) return false;
     leg.delivery.push(sent.value.seq, sent.value.frame);
+    leg.unacknowledgedTexts.set(sent.value.seq, id);
     this.listener_.onTextSent(id);
     return true;
   }
@@ -335,6 +358,10 @@ export class ChatSession {
   }
 
   private disposeLeg(leg: Leg): void {
+    if (leg.unacknowledgedTexts.size > 0) {
+      this.listener_.onTextUndelivered?.([...leg.unacknowledgedTexts.values()]);
+      leg.unacknowledgedTexts.clear();
+    }
     leg.handshake?.dispose();
     leg.handshake = null;
     leg.session?.sender.dispose();

@@ -37,6 +37,10 @@ export interface VisitorClientListener {
   onFirstFrameDecrypted(leg: number): void;
   onMessage(text: string, sentAtMs: number): void;
   onTextSent(id: number): void;
+  /** The counselor's side acknowledged the text `id`. */
+  onTextDelivered?(id: number): void;
+  /** The leg ended before these texts were acknowledged (a counselor lost, a transfer). */
+  onTextUndelivered?(ids: readonly number[]): void;
   onTransferAuthorised(name: string): void;
   onRequeued(): void;
   onPeer(connected: boolean): void;
@@ -197,6 +201,7 @@ export class VisitorClient {
         return;
       }
       case 'requeued':
+        this.session_?.counselorLost();
         this.listener_.onRequeued();
         return;
       case 'peer':
@@ -250,6 +255,8 @@ export class VisitorClient {
         onFirstFrameDecrypted: (leg) => this.listener_.onFirstFrameDecrypted(leg),
         onMessage: (text, sentAtMs) => this.listener_.onMessage(text, sentAtMs),
         onTextSent: (id) => this.listener_.onTextSent(id),
+        onTextDelivered: (id) => this.listener_.onTextDelivered?.(id),
+        onTextUndelivered: (ids) => this.listener_.onTextUndelivered?.(ids),
         onTransferAuthorised: (name) => this.listener_.onTransferAuthorised(name),
         onCounselorEnded: () => {
           // The server's `ended` follows and decides the screen.

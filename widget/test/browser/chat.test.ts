@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { PartnerSite, launchChromium, newContext, openWidget, startChat } from '../support/browser';
+import { PartnerSite, chatInProgress, launchChromium, newContext, openWidget, startChat } from '../support/browser';
 import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
 import { tlsRun } from '../support/test_tls';
 
@@ -67,15 +67,7 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
   });
 
   test('ending the chat asks first; Esc and "keep chatting" keep it, "yes" ends it', async () => {
-    const context = await newContext(browser, { width: 390, height: 844 });
-    const page = await context.newPage();
-    const frame = await openWidget(page, partner);
-    await startChat(frame);
-    const counselor = await haven.counselor();
-    const chatId = await counselor.takeNextChat();
-    await counselor.established(chatId);
-    counselor.say(chatId, 'Здравей.');
-    await frame.locator('.msg.theirs').waitFor();
+    const { context, page, frame, counselor, chatId } = await chatInProgress(browser, partner, haven, { width: 390, height: 844 });
     const ended = () => counselor.controls.some((c) => c['type'] === 'ended' && c['chat_id'] === chatId);
 
     await frame.locator('.end-chat').click();
@@ -103,13 +95,7 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
   });
 
   test('the newest message stays in view when the check code opens and when the keyboard shows', async () => {
-    const context = await newContext(browser, { width: 390, height: 844 });
-    const page = await context.newPage();
-    const frame = await openWidget(page, partner);
-    await startChat(frame);
-    const counselor = await haven.counselor();
-    const chatId = await counselor.takeNextChat();
-    await counselor.established(chatId);
+    const { context, page, frame, counselor, chatId } = await chatInProgress(browser, partner, haven, { width: 390, height: 844 });
     for (let i = 1; i <= 12; i++) counselor.say(chatId, `Съобщение ${i}.`);
     await frame.locator('.msg.theirs', { hasText: 'Съобщение 12.' }).waitFor();
     const newestInView = () =>
@@ -158,8 +144,14 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
     await frame.locator('.banner', { hasText: 'Връзката прекъсна' }).waitFor();
     await frame.locator('#composer').fill('Пиша без връзка.');
     await frame.locator('#composer').press('Enter');
+    // Written during the outage: pending, no time, until the counselor's side acknowledges it.
+    const offline = frame.locator('.msg.mine', { hasText: 'Пиша без връзка.' });
+    assert.equal(await offline.getAttribute('class'), 'msg mine pending');
+    assert.equal(await offline.locator('.meta').textContent(), 'Изпраща се…');
     counselor.say(chatId, 'Второ съобщение.');
     await counselor.waitForText(chatId, 'Пиша без връзка.');
+    await frame.locator('.msg.mine:not(.pending)', { hasText: 'Пиша без връзка.' }).waitFor();
+    assert.match((await offline.locator('.meta').textContent()) ?? '', /^\d{2}:\d{2}$/);
     await frame.locator('.msg.theirs', { hasText: 'Второ съобщение.' }).waitFor();
     await frame.locator('.banner').waitFor({ state: 'hidden' });
     assert.equal(await frame.locator('.msg.theirs').count(), 2, 'each message exactly once');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { PartnerSite, kNeutralUrl, launchChromium, newContext, openWidget, startChat, storageCounts } from '../support/browser';
+import { PartnerSite, chatInProgress, kNeutralUrl, launchChromium, newContext, openWidget, startChat, storageCounts } from '../support/browser';
 import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
 
 const kind = backendKind();
@@ -68,15 +68,7 @@ describe(`quick exit (${kind ?? 'no backend'})`, { skip: kind === null }, () => 
 
   for (const [name, trigger] of Object.entries(triggers)) {
     test(`by ${name}`, async (t) => {
-      const context = await newContext(browser);
-      const page = await context.newPage();
-      const frame = await openWidget(page, partner);
-      await startChat(frame);
-      const counselor = await haven.counselor();
-      const chatId = await counselor.takeNextChat();
-      await counselor.established(chatId);
-      counselor.say(chatId, 'Здравей.');
-      await frame.locator('.msg.theirs').waitFor();
+      const { context, page, frame, counselor, chatId } = await chatInProgress(browser, partner, haven);
       await frame.locator('#composer').fill('чернова, която не трябва да остане');
       const historyBefore = await page.evaluate(() => history.length);
 

@@ -141,6 +141,36 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
     }
   }
 
+  test('a message its lost counselor never acknowledged is marked, and sent again to the next', async () => {
+    const context = await newContext(browser, kViewports.phone);
+    const page = await context.newPage();
+    const frame = await openWidget(page, partner);
+    await startChat(frame);
+    const first = await haven.counselor();
+    const chatId = await first.takeNextChat();
+    await first.established(chatId);
+    first.say(chatId, 'Здравей.');
+    await frame.locator('.msg.theirs').waitFor();
+    first.close();  // her connection drops and does not come back within the resume window (5 s)
+    await frame.locator('#composer').fill('Чуваш ли ме?');
+    await frame.locator('#composer').press('Enter');
+    const lost = frame.locator('.msg.mine.failed', { hasText: 'Чуваш ли ме?' });
+    await lost.waitFor({ timeout: 30000 });
+    assert.match((await lost.locator('.meta').textContent()) ?? '', /Не е доставено/);
+    await checkScreen(page, frame, 'conversation');
+    await screenshot(page, 'bg-phone-4c-not-delivered');
+    const second = await haven.counselor();
+    const again = await second.takeNextChat();
+    assert.equal(again, chatId);
+    await second.established(chatId);
+    await lost.locator('.retry').click();
+    await second.waitForText(chatId, 'Чуваш ли ме?');
+    await frame.locator('.msg.mine:not(.pending):not(.failed)', { hasText: 'Чуваш ли ме?' }).waitFor();
+    assert.equal(await frame.locator('.msg.mine', { hasText: 'Чуваш ли ме?' }).count(), 1, 'sent again, shown once');
+    second.close();
+    await context.close();
+  });
+
   test('the language can be switched at any time, and every screen follows', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();

@@ -118,6 +118,23 @@ export async function startChat(frame: Frame, answers: { age?: string; danger?: 
 }
 
 /**
+ * A chat under way in Chromium: the partner page in a new context (`viewport`), the widget
+ * through the questions, a counselor who took the chat and said "Здравей.", seen in the frame.
+ */
+export async function chatInProgress(browser: Browser, partner: PartnerSite, haven: HavenUnderTest, viewport?: { width: number; height: number }) {
+  const context = await newContext(browser, viewport);
+  const page = await context.newPage();
+  const frame = await openWidget(page, partner);
+  await startChat(frame);
+  const counselor = await haven.counselor();
+  const chatId = await counselor.takeNextChat();
+  await counselor.established(chatId);
+  counselor.say(chatId, 'Здравей.');
+  await frame.locator('.msg.theirs').waitFor();
+  return { context, page, frame, counselor, chatId };
+}
+
+/**
  * Waits until the server has put the visitor in the queue: the status shows a position and a
  * wait (the "connecting" line comes first, before the socket is even open).
  */

@@ -20,6 +20,8 @@ interface Events {
   transfers: string[];
   ended: string[];
   failed: E2eErrorCode[];
+  delivered: number[];
+  undelivered: number[];
 }
 
 /** A visitor ChatSession wired to a wire that the test reads and answers as the counselor. */
@@ -27,12 +29,14 @@ function setup() {
   const clock = new FakeClock(kNow * 1000);
   const wire: Envelope[] = [];
   const link = { open: true };
-  const events: Events = { verified: [], firstFrame: [], messages: [], sent: [], transfers: [], ended: [], failed: [] };
+  const events: Events = { verified: [], firstFrame: [], messages: [], sent: [], transfers: [], ended: [], failed: [], delivered: [], undelivered: [] };
   const listener: ChatSessionListener = {
     onCounselorVerified: (identity) => events.verified.push(identity),
     onFirstFrameDecrypted: (leg) => events.firstFrame.push(leg),
     onMessage: (text) => events.messages.push(text),
     onTextSent: (id) => events.sent.push(id),
+    onTextDelivered: (id) => events.delivered.push(id),
+    onTextUndelivered: (ids) => events.undelivered.push(...ids),
     onTransferAuthorised: (name) => events.transfers.push(name),
     onCounselorEnded: (leg, reason) => events.ended.push(`${leg} ${reason}`),
     onVerificationFailed: (code) => events.failed.push(code),
@@ -97,8 +101,8 @@ test('a full leg: offer, verified accept, stream_start, texts both ways, acks', 
   assert.deepEqual(out.map((e) => `${e.type} ${e.seq}`), ['data 4', 'ack 2']);
 });
 
-test('frames are retransmitted unchanged after a reconnect and dropped once acknowledged', () => {
-  const { link, session, drain, exchange, counselorFor } = setup();
+test('frames are retransmitted unchanged after a reconnect, and a text is delivered once acknowledged', () => {
+  const { events, link, session, drain, exchange, counselorFor } = setup();
   session.startLeg(0, 'first');
   const counselor = counselorFor(anna, 0);
   exchange(counselor);
@@ -113,9 +117,29 @@ test('frames are retransmitted unchanged after a reconnect and dropped once ackn
   assert.deepEqual(resent.filter((e) => e.type === 'data').map((e) => e.seq), [3, 4]);
   for (const envelope of resent) if (envelope.type === 'data') counselor.onData(envelope.seq, envelope.payload);
   assert.deepEqual(counselor.received.map((m) => (m.kind === 'text' ? m.text : '')), ['едно', 'две']);
+  assert.deepEqual(events.delivered, [], 'sent is not delivered: nothing is acknowledged yet');
+  session.handleEnvelope({ type: 'ack', chatId: counselor.chatId, leg: 0, seq: 3 });
+  assert.deepEqual(events.delivered, [1]);
   session.handleEnvelope({ type: 'ack', chatId: counselor.chatId, leg: 0, seq: 4 });
+  assert.deepEqual(events.delivered, [1, 2], 'each text delivered once its frame is acknowledged');
   session.resendUnacknowledged();
   assert.equal(drain().filter((e) => e.type === 'data').length, 0);
+});
+
+test('texts a lost counselor never acknowledged are reported undelivered when she is lost, once', () => {
+  const { events, session, exchange, counselorFor } = setup();
+  session.startLeg(0, 'first');
+  const anna0 = counselorFor(anna, 0);
+  exchange(anna0);
+  exchange(anna0);
+  session.sendText(1, 'стигна');
+  session.sendText(2, 'не стигна');
+  session.handleEnvelope({ type: 'ack', chatId: anna0.chatId, leg: 0, seq: 3 });
+  session.counselorLost();
+  assert.deepEqual(events.delivered, [1]);
+  assert.deepEqual(events.undelivered, [2], 'told at the requeue, not when the next counselor comes');
+  session.startLeg(1, 'requeue');
+  assert.deepEqual(events.undelivered, [2], 'once');
 });
 
 test('a gap in the counselor frames asks for a resend, and the resent frames are delivered in order', () => {

@@ -31,14 +31,23 @@ export interface ConversationStatus {
 }
 
 export type Entry =
-  | { readonly kind: 'mine'; readonly id: number; readonly text: string; pending: boolean; readonly atMs: number }
+  | { readonly kind: 'mine'; readonly id: number; readonly text: string; delivery: Delivery; atMs: number }
   | { readonly kind: 'theirs'; readonly name: string; readonly text: string; readonly atMs: number }
   | { readonly kind: 'system'; readonly key: MessageKey; readonly params: Params };
+
+/**
+ * Where one of her messages is: kept in the browser until a counselor is there, sent and waiting
+ * for the counselor's acknowledgement, delivered (acknowledged: only now solid, with its time), or
+ * failed (its counselor was lost before acknowledging it: she may send it again).
+ */
+export type Delivery = 'kept' | 'sending' | 'delivered' | 'failed';
 
 export interface ConversationActions {
   /** Returns false when the text is too long (the draft stays). */
   send(text: string): boolean;
   end(): void;
+  /** Sends the failed message `id` again (as a new message, at the end). */
+  retry(id: number): void;
 }
 
 export class ConversationView {
@@ -189,9 +198,9 @@ export class ConversationView {
     let item: HTMLLIElement;
     switch (entry.kind) {
       case 'mine': {
-        const meta = el('span', { class: 'meta' }, entry.pending ? t('chat.pending') : this.time(entry.atMs));
-        item = el('li', { class: `msg mine${entry.pending ? ' pending' : ''}` }, el('span', { class: 'who' }, t('chat.you')), el('p', { class: 'bubble' }, entry.text), meta);
+        item = el('li', { class: 'msg mine' }, el('span', { class: 'who' }, t('chat.you')), el('p', { class: 'bubble' }, entry.text), el('span', { class: 'meta' }));
         this.items_.set(entry.id, item);
+        this.showDelivery(item, entry.id, entry.delivery, entry.atMs);
         break;
       }
       case 'theirs':
@@ -205,12 +214,40 @@ export class ConversationView {
     this.scrollToEnd();
   }
 
-  markSent(id: number, atMs: number): void {
+  remove(id: number): void {
+    this.items_.get(id)?.remove();
+    this.items_.delete(id);
+  }
+
+  /** One of her messages moved on (sent, acknowledged, or lost with its counselor). */
+  setDelivery(id: number, delivery: Delivery, atMs: number): void {
     const item = this.items_.get(id);
-    if (item === undefined) return;
-    item.classList.remove('pending');
+    if (item !== undefined) this.showDelivery(item, id, delivery, atMs);
+  }
+
+  private showDelivery(item: HTMLLIElement, id: number, delivery: Delivery, atMs: number): void {
+    const t = (key: MessageKey) => translate(this.language_, key);
+    item.classList.toggle('pending', delivery === 'kept' || delivery === 'sending');
+    item.classList.toggle('failed', delivery === 'failed');
     const meta = item.querySelector('.meta');
-    if (meta !== null) meta.textContent = this.time(atMs);
+    if (meta === null) return;
+    switch (delivery) {
+      case 'kept':
+        meta.replaceChildren(t('chat.pending'));
+        break;
+      case 'sending':
+        meta.replaceChildren(t('chat.sending'));
+        break;
+      case 'delivered':
+        meta.replaceChildren(this.time(atMs));
+        break;
+      case 'failed': {
+        const again = el('button', { type: 'button', class: 'button link retry' }, t('chat.sendAgain'));
+        again.addEventListener('click', () => this.actions_.retry(id));
+        meta.replaceChildren(t('chat.notDelivered'), ' ', again);
+        break;
+      }
+    }
   }
 
   focusComposer(): void {
