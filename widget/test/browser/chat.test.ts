@@ -130,15 +130,7 @@ describe(`chat (${kind ?? 'no backend: set HAVEN_BINARY'})`, { skip: kind === nu
   test('a dropped connection resumes the chat without losing a message', {
     skip: tlsRun() && 'the relay cannot single out the visitor’s connection inside TLS (the plain run covers resume)',
   }, async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const frame = await openWidget(page, partner);
-    await startChat(frame);
-    const counselor = await haven.counselor();
-    const chatId = await counselor.takeNextChat();
-    await counselor.established(chatId);
-    counselor.say(chatId, 'Първо съобщение.');
-    await frame.locator('.msg.theirs', { hasText: 'Първо съобщение.' }).waitFor();
+    const { context, frame, counselor, chatId } = await chatInProgress(browser, partner, haven, undefined, 'Първо съобщение.');
 
     haven.dropVisitors();
     await frame.locator('.banner', { hasText: 'Връзката прекъсна' }).waitFor();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { PartnerSite, launchChromium, newContext, openWidget, screenshot, startChat, waitUntilQueued } from '../support/browser';
+import { PartnerSite, chatInProgress, launchChromium, newContext, openWidget, screenshot, startChat, waitUntilQueued } from '../support/browser';
 import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
 
 const kind = backendKind();
@@ -142,15 +142,7 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
   }
 
   test('a message its lost counselor never acknowledged is marked, and sent again to the next', async () => {
-    const context = await newContext(browser, kViewports.phone);
-    const page = await context.newPage();
-    const frame = await openWidget(page, partner);
-    await startChat(frame);
-    const first = await haven.counselor();
-    const chatId = await first.takeNextChat();
-    await first.established(chatId);
-    first.say(chatId, 'Здравей.');
-    await frame.locator('.msg.theirs').waitFor();
+    const { context, page, frame, counselor: first, chatId } = await chatInProgress(browser, partner, haven, kViewports.phone);
     first.close();  // her connection drops and does not come back within the resume window (5 s)
     await frame.locator('#composer').fill('Чуваш ли ме?');
     await frame.locator('#composer').press('Enter');

@@ -119,9 +119,15 @@ export async function startChat(frame: Frame, answers: { age?: string; danger?: 
 
 /**
  * A chat under way in Chromium: the partner page in a new context (`viewport`), the widget
- * through the questions, a counselor who took the chat and said "Здравей.", seen in the frame.
+ * through the questions, a counselor who took the chat and said `greeting`, seen in the frame.
  */
-export async function chatInProgress(browser: Browser, partner: PartnerSite, haven: HavenUnderTest, viewport?: { width: number; height: number }) {
+export async function chatInProgress(
+  browser: Browser,
+  partner: PartnerSite,
+  haven: HavenUnderTest,
+  viewport?: { width: number; height: number },
+  greeting = 'Здравей.',
+) {
   const context = await newContext(browser, viewport);
   const page = await context.newPage();
   const frame = await openWidget(page, partner);
@@ -129,8 +135,8 @@ export async function chatInProgress(browser: Browser, partner: PartnerSite, hav
   const counselor = await haven.counselor();
   const chatId = await counselor.takeNextChat();
   await counselor.established(chatId);
-  counselor.say(chatId, 'Здравей.');
-  await frame.locator('.msg.theirs').waitFor();
+  counselor.say(chatId, greeting);
+  await frame.locator('.msg.theirs', { hasText: greeting }).waitFor();
   return { context, page, frame, counselor, chatId };
 }
 
