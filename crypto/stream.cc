@@ -104,9 +104,8 @@ Result<StreamReceiver::Delivered> StreamReceiver::Receive(std::uint32_t seq, Byt
   auto message = ParseMessage(*unpadded);
   sodium_memzero(unpadded->data(), unpadded->size());
   auto stream_tag = static_cast<StreamTag>(tag);
-  bool transfer_from_visitor = message && context_.direction == Direction::kVisitorToCounselor &&
-                               std::holds_alternative<TransferMessage>(message->body);
-  if (!message || transfer_from_visitor || stream_tag == StreamTag::kPush ||
+  bool wrong_sender = message && !MayComeFrom(*message, context_.direction == Direction::kVisitorToCounselor);
+  if (!message || wrong_sender || stream_tag == StreamTag::kPush ||
       message->is_end() != (stream_tag == StreamTag::kFinal)) {
     broken_ = true;
     return Fail(ErrorCode::kBadMessage);

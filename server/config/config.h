@@ -131,7 +131,7 @@ struct HelplineSettings {
       "online_violence", "child_witness", "child_abuse", "neglect", "family_relationships", "mental_health",
       "information_request", "other"};
   std::vector<std::string> wrap_up_outcomes = {"support_given", "safety_plan", "information_given", "referred",
-                                               "emergency_services", "disconnected", "not_applicable"};
+                                               "emergency_services", "disconnected", "left_suddenly", "not_applicable"};
   // "language|text": the console's canned replies.
   std::vector<std::string> canned_replies = {
       "bg|Здравей, казвам се {name}. Тук съм и те слушам.",

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <variant>
+#include <vector>
 
 #include "server/core/ids.h"
 #include "server/core/instant.h"
@@ -56,6 +57,7 @@ struct RequestTransfer {
   CounselorHandle counselor;  // the one holding the chat
   ChatId chat;
   CounselorHandle to;
+  std::vector<std::uint8_t> note = {};  // sealed for `to` (protocol.md §8.1), opaque; may be empty
 };
 struct AnswerTransfer {
   CounselorHandle counselor;  // the transfer's target

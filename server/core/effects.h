@@ -116,6 +116,7 @@ struct TransferOffered {  // to the target counselor
   CounselorHandle from;
   CounselorHandle to;
   Instant deadline;
+  std::vector<std::uint8_t> note;  // the handover note, passed on and kept nowhere
 };
 struct TransferFinished {  // to both counselors; on success Assigned follows for the new leg
   ChatId chat;

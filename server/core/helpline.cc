@@ -452,7 +452,7 @@ void Helpline::On(const RequestTransfer& command, Instant now, Effects& out) {
   chat->transfer_to = command.to;
   chat->deadline = now + rules_.transfer_timeout;
   target->incoming_transfer = chat->id;
-  out.push_back(TransferOffered{chat->id, command.counselor, command.to, chat->deadline});
+  out.push_back(TransferOffered{chat->id, command.counselor, command.to, chat->deadline, command.note});
   AnnounceStatus(*target, out);
 }
 

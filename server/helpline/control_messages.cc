@@ -145,8 +145,14 @@ std::expected<CounselorMessage, ControlError> ParseCounselorMessage(std::string_
   if (type == "transfer") {
     auto chat = fields.Chat("chat_id");
     auto to = fields.String("to");
-    if (!fields.OnlyThese({"type", "chat_id", "to"}) || !chat || !to || to->empty() || to->size() > 32) return bad();
-    return TransferRequest{*chat, std::string(*to)};
+    if (!fields.OnlyThese({"type", "chat_id", "to", "note"}) || !chat || !to || to->empty() || to->size() > 32) return bad();
+    std::vector<std::uint8_t> note;
+    if (object->contains("note")) {
+      auto bytes = fields.HexBytes("note", kMaxHandoverNoteBytes);
+      if (!bytes || bytes->size() < kMinHandoverNoteBytes) return bad();
+      note = std::move(*bytes);
+    }
+    return TransferRequest{*chat, std::string(*to), std::move(note)};
   }
   if (type == "end" || type == "release") {
     auto chat = fields.Chat("chat_id");

@@ -45,9 +45,14 @@ struct AnswerOfferRequest {
 };
 struct ColleaguesRequest {};
 struct WatchRequest {};  // supervisors: operator snapshots
+// A sealed handover note (protocol.md §8.1) is 48 bytes of sealing, a certificate of at most
+// 298, a signature and 1..1000 bytes of text: the server checks only that the size can be one.
+inline constexpr std::size_t kMinHandoverNoteBytes = 48 + 2 + 139 + 64 + 1;
+inline constexpr std::size_t kMaxHandoverNoteBytes = 48 + 2 + 298 + 64 + 1000;
 struct TransferRequest {
   core::ChatId chat;
   std::string to;
+  std::vector<std::uint8_t> note;  // opaque to the server; empty when none was written
 };
 struct AnswerTransferRequest {
   core::ChatId chat;

@@ -258,12 +258,14 @@ std::string ColleaguesMessage(const std::vector<ColleagueEntry>& colleagues) {
 }
 
 std::string TransferOfferMessage(const core::Conversation& chat, const CounselorCard& from, core::Instant now,
-                                 core::Instant deadline) {
-  return Serialize(ProfileFields(json::object{{"type", "transfer_offer"},
-                                              {"chat_id", HexOf(chat.id)},
-                                              {"from", Card(from)},
-                                              {"expires_in_ms", Milliseconds(deadline - now)}},
-                                 chat.lane, chat.profile));
+                                 core::Instant deadline, std::span<const std::uint8_t> note) {
+  json::object object{{"type", "transfer_offer"},
+                      {"chat_id", HexOf(chat.id)},
+                      {"from", Card(from)},
+                      {"leg", chat.leg + 1},
+                      {"expires_in_ms", Milliseconds(deadline - now)}};
+  if (!note.empty()) object["note"] = Hex(note.data(), note.size());
+  return Serialize(ProfileFields(std::move(object), chat.lane, chat.profile));
 }
 
 std::string TransferResultMessage(const core::ChatId& chat, std::string_view to, bool accepted) {

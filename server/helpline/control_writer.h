@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -67,8 +68,9 @@ std::string OfferWithdrawnMessage(const core::ChatId& chat, core::WithdrawReason
 std::string CounselorAssignedMessage(const core::Conversation& chat, bool requeued);
 std::string NothingToTakeMessage();
 std::string ColleaguesMessage(const std::vector<ColleagueEntry>& colleagues);
+// `note`: the sealed handover note exactly as the sender gave it (empty: none).
 std::string TransferOfferMessage(const core::Conversation& chat, const CounselorCard& from, core::Instant now,
-                                 core::Instant deadline);
+                                 core::Instant deadline, std::span<const std::uint8_t> note);
 std::string TransferResultMessage(const core::ChatId& chat, std::string_view to, bool accepted);
 std::string CounselorPeerMessage(const core::ChatId& chat, bool connected);
 std::string CounselorEndedMessage(const core::ChatId& chat, core::EndReason reason);

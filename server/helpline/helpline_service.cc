@@ -393,7 +393,7 @@ void HelplineService::CounselorCommand(CounselorConnection& connection, const Co
                  [&](const TakeNextRequest&) { Run(core::TakeNext{me.handle}); },
                  [&](const AnswerOfferRequest& request) { Run(core::AnswerOffer{me.handle, request.chat, request.accept}); },
                  [&](const ColleaguesRequest&) { SendColleagues(connection); },
-                 [&](const TransferRequest& request) { Run(core::RequestTransfer{me.handle, request.chat, request.to}); },
+                 [&](const TransferRequest& request) { Run(core::RequestTransfer{me.handle, request.chat, request.to, request.note}); },
                  [&](const AnswerTransferRequest& request) {
                    Run(core::AnswerTransfer{me.handle, request.chat, request.accept});
                  },
@@ -672,7 +672,7 @@ void HelplineService::Apply(const core::Effect& effect) {
             const core::Conversation* chat = core_.FindChat(offered.chat);
             if (CounselorConnection* target = Counselor(offered.to); target && chat) {
               target->SendText(TransferOfferMessage(*chat, CounselorCard{offered.from, NameOf(offered.from)}, now(),
-                                                    offered.deadline));
+                                                    offered.deadline, offered.note));
             }
           },
           [&](const core::TransferFinished& finished) {

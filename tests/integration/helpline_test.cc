@@ -108,8 +108,13 @@ TEST(Helpline, TransferMovesTheVisitorToTheAuthorisedColleague) {
   ASSERT_TRUE(chat.counselor->AuthoriseTransfer(id, *certificate));
   // The visitor takes in the authorisation before the control message goes.
   ASSERT_TRUE(PumpUntil([&] { return chat.visitor->authorised_leg() == 1; }, {chat.visitor.get(), chat.counselor.get()}));
-  chat.counselor->Send({{"type", "transfer"}, {"chat_id", id}, {"to", "c-2"}});
+  // The handover note (§8.1) is sealed for c-2 in the console; to the server it is opaque bytes it
+  // passes on unchanged.
+  std::string note(2 * 300, '5');
+  chat.counselor->Send({{"type", "transfer"}, {"chat_id", id}, {"to", "c-2"}, {"note", note}});
   ASSERT_TRUE(second.Until([&] { return second.LastOf("transfer_offer").has_value(); }));
+  EXPECT_EQ(Str(*second.LastOf("transfer_offer"), "note"), note);
+  EXPECT_EQ(second.LastOf("transfer_offer")->at("leg").as_int64(), 1);
   second.Send({{"type", "answer_transfer"}, {"chat_id", id}, {"accept", true}});
   ASSERT_TRUE(PumpUntil([&] {
     return second.ready_for(id) && chat.visitor->verified() && chat.visitor->counselor_name() == "Counselor c-2";

@@ -246,8 +246,9 @@ TEST_F(HelplineTest, TransferMovesTheChatToANewLeg) {
   Do(GoOnDuty{"c-2", Profile()});
   Join(1);
   EXPECT_EQ(One<Assigned>(Do(TakeNext{"c-1"})).leg, 0);
-  auto requested = One<TransferOffered>(Do(RequestTransfer{"c-1", Chat(1), "c-2"}));
+  auto requested = One<TransferOffered>(Do(RequestTransfer{"c-1", Chat(1), "c-2", {7, 8, 9}}));
   EXPECT_EQ(requested.to, "c-2");
+  EXPECT_EQ(requested.note, (std::vector<std::uint8_t>{7, 8, 9}));  // the handover note travels with the offer
   EXPECT_EQ(helpline_.FindCounselor("c-2")->Load(), 1);  // capacity reserved
   auto accepted = Do(AnswerTransfer{"c-2", Chat(1), true});
   EXPECT_TRUE(One<TransferFinished>(accepted).accepted);

@@ -137,6 +137,55 @@ TEST_F(StreamTest, VisitorMayNotSendTransfer) {
   EXPECT_EQ(counselor.Receive(frame->seq, frame->ciphertext).error().code, ErrorCode::kBadMessage);
 }
 
+TEST_F(StreamTest, EachSideSendsOnlyItsOwnKinds) {
+  StreamContext visitor_context{testing::ChatIdOf(9), 0, Direction::kVisitorToCounselor};
+  Message history{kStartMs, HistoryMessage{{{HistorySpeaker::kVisitor, 1, "hi"}}}};
+  Message quick_exit{kStartMs, EndMessage{EndReason::kQuickExit}};
+  for (const Message& message : {history, quick_exit}) {
+    // From the visitor: delivered.
+    StreamSender visitor(key_, visitor_context, kStartMs);
+    StreamReceiver counselor(key_, visitor.header(), visitor_context);
+    auto frame = visitor.Push(message, kStartMs);
+    ASSERT_TRUE(frame);
+    auto delivered = counselor.Receive(frame->seq, frame->ciphertext);
+    ASSERT_TRUE(delivered);
+    EXPECT_EQ(delivered->message, message);
+    // From a counselor: the visitor's widget drops the stream.
+    auto receiver = NewReceiver();
+    auto wrong = sender_.Push(message, kStartMs);
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(receiver.Receive(wrong->seq, wrong->ciphertext).error().code, ErrorCode::kBadMessage);
+  }
+}
+
+TEST(Message, HistoryGrammar) {
+  std::string longest(kMaxTextBytes, 'x');
+  Message two{7, HistoryMessage{{{HistorySpeaker::kVisitor, 100, "Помогнете"}, {HistorySpeaker::kCounselor, 200, "Тук съм."}}}};
+  EXPECT_EQ(*ParseMessage(*EncodeMessage(two)), two);
+  Message one_long{7, HistoryMessage{{{HistorySpeaker::kCounselor, 1, longest}}}};
+  EXPECT_EQ(*ParseMessage(*EncodeMessage(one_long)), one_long);
+  // At most 4095 bytes: 9 + (11 + 4000) + (11 + 64) fits, one byte more must be split.
+  Message fits{7, HistoryMessage{{{HistorySpeaker::kVisitor, 1, longest}, {HistorySpeaker::kVisitor, 2, std::string(64, 'y')}}}};
+  EXPECT_TRUE(EncodeMessage(fits));
+  Message too_big{7, HistoryMessage{{{HistorySpeaker::kVisitor, 1, longest}, {HistorySpeaker::kVisitor, 2, std::string(65, 'y')}}}};
+  EXPECT_EQ(EncodeMessage(too_big).error().code, ErrorCode::kMessageTooLong);
+  EXPECT_EQ(EncodeMessage(Message{7, HistoryMessage{}}).error().code, ErrorCode::kBadMessage);
+  EXPECT_EQ(EncodeMessage(Message{7, HistoryMessage{{{HistorySpeaker::kVisitor, 1, ""}}}}).error().code,
+            ErrorCode::kBadMessage);
+  Bytes wire = *EncodeMessage(two);
+  Bytes bad_from = wire;
+  bad_from[9] = 3;  // the first entry's speaker
+  EXPECT_FALSE(ParseMessage(bad_from));
+  Bytes trailing = wire;
+  trailing.push_back(1);
+  EXPECT_FALSE(ParseMessage(trailing));
+  Bytes cut = wire;
+  cut.pop_back();
+  EXPECT_FALSE(ParseMessage(cut));
+  Bytes empty_history(wire.begin(), wire.begin() + 9);  // kind and sent_at only
+  EXPECT_FALSE(ParseMessage(empty_history));
+}
+
 TEST(Message, GrammarRoundTripAndRejection) {
   Message text{42, TextMessage{"Здравей"}};
   EXPECT_EQ(*ParseMessage(*EncodeMessage(text)), text);
@@ -150,7 +199,9 @@ TEST(Message, GrammarRoundTripAndRejection) {
   unknown_kind[0] = 9;
   EXPECT_FALSE(ParseMessage(unknown_kind));
   Bytes bad_reason = *EncodeMessage(end);
-  bad_reason.back() = 3;
+  bad_reason.back() = 4;
+  EXPECT_FALSE(ParseMessage(bad_reason));
+  bad_reason.back() = 0;
   EXPECT_FALSE(ParseMessage(bad_reason));
   Bytes short_transfer = *EncodeMessage(transfer);
   short_transfer.pop_back();

@@ -90,6 +90,14 @@ TEST(ControlMessages, CounselorMessagesParseStrictly) {
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"take_next"})"));
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":true})"));
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2"})"));
+  // A handover note (§8.1) is opaque: only its size and its hex are checked.
+  auto noted = ParseCounselorMessage(R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2","note":")" +
+                                     std::string(2 * kMinHandoverNoteBytes, 'a') + R"("})");
+  ASSERT_TRUE(noted);
+  EXPECT_EQ(std::get<TransferRequest>(*noted).note, std::vector<std::uint8_t>(kMinHandoverNoteBytes, 0xaa));
+  EXPECT_TRUE(std::get<TransferRequest>(*ParseCounselorMessage(R"({"type":"transfer","chat_id":")" + chat +
+                                                               R"(","to":"c-2"})"))
+                  .note.empty());
   EXPECT_TRUE(ParseCounselorMessage(R"({"type":"end","chat_id":")" + chat + R"("})"));
   auto release = ParseCounselorMessage(R"({"type":"release","chat_id":")" + chat + R"("})");
   ASSERT_TRUE(release);
@@ -104,6 +112,11 @@ TEST(ControlMessages, CounselorMessagesParseStrictly) {
       R"({"type":"answer_offer","chat_id":")" + chat + R"(","accept":"yes"})",
       R"({"type":"answer_offer","chat_id":")" + chat + R"("})",
       R"({"type":"transfer","chat_id":")" + chat + R"(","to":""})",
+      R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2","note":")" + std::string(2 * kMinHandoverNoteBytes - 2, 'a') + R"("})",
+      R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2","note":")" + std::string(2 * kMaxHandoverNoteBytes + 2, 'a') + R"("})",
+      R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2","note":")" + std::string(2 * kMinHandoverNoteBytes, 'A') + R"("})",
+      R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2","note":""})",
+      R"({"type":"transfer","chat_id":")" + chat + R"(","to":"c-2","note":null})",
       R"({"type":"end","chat_id":"12"})",
       R"({"type":"wrap_up","chat_id":")" + chat + R"(","categories":["Bad Code"],"age_band":"","outcome":"x","referral":false})",
       R"({"type":"wrap_up","chat_id":")" + chat + R"(","categories":[],"age_band":"","outcome":"x","referral":false,"notes":"free text"})",

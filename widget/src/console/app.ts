@@ -448,8 +448,9 @@ export class ConsoleApp {
     const client = this.client_;
     const chat = client?.state.chats.get(chatId);
     if (client == null || chat === undefined || chat.phase !== 'encrypted') return;
-    this.transfer_ = transferDialog(this.document_.body, this.language_, chat.number, (handle) => {
-      client.transfer(chatId, handle);
+    this.transfer_ = transferDialog(this.document_.body, this.language_, chat.number, (handle, note) => {
+      client.transfer(chatId, handle, note);
+      return true;
     });
     this.transfer_.modal.dialog.addEventListener('close', () => {
       this.transfer_ = null;

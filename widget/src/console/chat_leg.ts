@@ -18,6 +18,8 @@ import {
   CounselorHandshake,
   type CounselorIdentity,
   type E2eErrorCode,
+  type EndReason,
+  type HistoryEntry,
   type Envelope,
   type Message,
   type Sodium,
@@ -35,8 +37,13 @@ export interface ChatLegListener {
   onText(text: string, sentAtMs: number): void;
   /** A kept text (local id) left the browser, encrypted. */
   onTextSent(id: number): void;
-  /** The visitor ended its stream (FINAL): it left, or moved to the next leg after a transfer. */
-  onVisitorEnded(reason: 'ended' | 'transferred'): void;
+  /**
+   * The visitor ended its stream (FINAL): it left, fled with quick exit (§7.2 reason 0x03), or
+   * moved to the next leg after a transfer.
+   */
+  onVisitorEnded(reason: EndReason): void;
+  /** The visitor shared the conversation of earlier legs (§8.2): her copy, shown as such. */
+  onHistory(entries: readonly HistoryEntry[]): void;
   /** The visitor's frames cannot be trusted or the offer was not for this leg: the leg is dead. */
   onProblem(code: E2eErrorCode): void;
   /** The visitor acknowledged our frames up to `seq`. */
@@ -226,6 +233,9 @@ export class ChatLeg {
       case 'end':
         this.delivery_.flush();
         this.listener_.onVisitorEnded(message.reason);
+        return;
+      case 'history':
+        this.listener_.onHistory(message.entries);
         return;
       case 'transfer':
         return; // never from a visitor: parseMessage refuses it for v2c

@@ -14,7 +14,7 @@
 // No DOM here: the UI reads `state` and hears `changed()` and `announce()`.
 
 import { fromHex, toHex } from '../e2e/bytes';
-import { parseEnvelope, type CounselorIdentity, type E2eErrorCode, type Sodium } from '../e2e/index';
+import { openHandover, parseCertificate, parseEnvelope, sealHandover, type CounselorIdentity, type E2eErrorCode, type HistorySpeaker, type Sodium } from '../e2e/index';
 import type { Clock } from '../shared/clock';
 import { Connection, type BackoffPolicy, type ClosedReason, type SocketFactory } from '../shared/connection';
 import type { ConsoleApi } from './api';
@@ -56,7 +56,11 @@ export type ChatPhase =
 export type ChatEntry =
   | { readonly kind: 'visitor'; readonly text: string; readonly atMs: number }
   | { readonly kind: 'me'; readonly id: number; readonly text: string; readonly atMs: number; pending: boolean }
-  | { readonly kind: 'system'; readonly key: SystemNote; readonly params: Readonly<Record<string, string>>; readonly atMs: number };
+  | { readonly kind: 'system'; readonly key: SystemNote; readonly params: Readonly<Record<string, string>>; readonly atMs: number }
+  /** The visitor's copy of an earlier leg's text, shared with us (§8.2); atMs is when it was written. */
+  | { readonly kind: 'shared'; readonly from: HistorySpeaker; readonly text: string; readonly atMs: number }
+  /** The handover note of the colleague who transferred the chat to us (§8.1). */
+  | { readonly kind: 'handover'; readonly from: string; readonly text: string; readonly atMs: number };
 
 /** Notes in a chat's log; the UI has a sentence for each. */
 export type SystemNote =
@@ -71,7 +75,9 @@ export type SystemNote =
   | 'transferred'
   | 'ended'
   | 'problem'
-  | 'released';
+  | 'released'
+  | 'history_shared'
+  | 'handover_unreadable';
 
 export interface ConsoleChat extends VisitorSummary {
   readonly id: string;
@@ -83,9 +89,13 @@ export interface ConsoleChat extends VisitorSummary {
   code: string | null;
   visitorConnected: boolean;
   endReason: string | null;
+  /** The visitor's stream ended with quick exit (§7.2 reason 0x03): she fled, she did not end it. */
+  quickExit: boolean;
   draft: string;
   transferTo: VerifiedColleague | null;
   transferSeq: number | null;
+  /** The sealed handover note that goes with the `transfer` control message, hex. */
+  transferNote: string | null;
   wrapUpSaving: boolean;
   problem: E2eErrorCode | null;
 }
@@ -101,6 +111,8 @@ export interface PendingTransferOffer extends VisitorSummary {
   readonly chatId: string;
   readonly from: { readonly handle: string; readonly name: string };
   readonly deadlineMs: number;
+  /** The colleague's handover note (§8.1): its text, 'unreadable' when it did not verify, or null. */
+  readonly handover: string | 'unreadable' | null;
 }
 
 export interface WaitingVisitor extends VisitorSummary {
@@ -175,6 +187,8 @@ export class ConsoleClient {
   readonly state: ConsoleState;
   private connection_: Connection;
   private identity_: CounselorIdentity | null = null;
+  /** The handover note of the transfer we accepted, shown once its leg is assigned. */
+  private acceptedHandover_: { readonly chatId: string; readonly from: string; readonly text: string } | null = null;
   private nextChatNumber_ = 1;
   private nextTextId_ = 1;
   private watching_ = false;
@@ -266,16 +280,19 @@ export class ConsoleClient {
    * and once the visitor has acknowledged that frame, asks the server to transfer. Returns false
    * when that is not possible now (the chat is not encrypted, or the colleague did not verify).
    */
-  transfer(chatId: string, handle: string): boolean {
+  transfer(chatId: string, handle: string, note = ''): boolean {
     const chat = this.state.chats.get(chatId);
     const leg = this.legs_.get(chatId);
     const colleague = this.state.colleagues?.find((candidate) => candidate.handle === handle)?.verified ?? null;
     if (chat === undefined || leg === undefined || colleague === null || chat.phase !== 'encrypted') return false;
+    const sealed = note.trim() === '' ? null : this.sealNote(chat, colleague, note.trim());
+    if (sealed === undefined) return false;
     const seq = leg.authoriseTransfer(colleague.certificate);
     if (seq === null) return false;
     chat.phase = 'transferring';
     chat.transferTo = colleague;
     chat.transferSeq = seq;
+    chat.transferNote = sealed;
     this.note(chat, 'transfer_waiting', { name: colleague.name });
     if (leg.acknowledgedSeq >= seq) this.requestTransfer(chat);
     this.listener_.changed();
@@ -296,6 +313,7 @@ export class ConsoleClient {
     const offer = this.state.transferOffer;
     if (offer === null) return;
     this.state.transferOffer = null;
+    this.acceptedHandover_ = accept && offer.handover !== null ? { chatId: offer.chatId, from: offer.from.name, text: offer.handover } : null;
     this.send({ type: 'answer_transfer', chat_id: offer.chatId, accept });
     this.listener_.changed();
   }
@@ -475,10 +493,13 @@ export class ConsoleClient {
       case 'colleagues':
         this.handleColleagues(message.list);
         break;
-      case 'transfer_offer':
-        this.state.transferOffer = { ...message, deadlineMs: now + message.expiresInMs };
+      case 'transfer_offer': {
+        const { note, leg, expiresInMs, type: _type, ...offer } = message;
+        const handover = note === null ? null : this.openNote(message.chatId, leg, message.from.handle, note);
+        this.state.transferOffer = { ...offer, deadlineMs: now + expiresInMs, handover };
         this.listener_.announce({ key: 'transfer_offer', from: message.from.name });
         break;
+      }
       case 'transfer_result':
         this.handleTransferResult(message.chatId, message.to, message.accepted);
         break;
@@ -590,6 +611,12 @@ export class ConsoleClient {
       this.legs_.set(message.chatId, this.newLeg(chat, chatIdBytes, message.leg, this.identity_));
       this.note(chat, message.requeued ? 'requeued' : 'assigned', {});
     }
+    const handover = this.acceptedHandover_;
+    if (handover?.chatId === message.chatId && !message.requeued) {
+      if (handover.text === 'unreadable') this.note(chat, 'handover_unreadable', { name: handover.from });
+      else chat.entries.push({ kind: 'handover', from: handover.from, text: handover.text, atMs: this.options_.clock.nowMs() });
+    }
+    this.acceptedHandover_ = null;
     if (this.state.offer?.chatId === message.chatId) this.state.offer = null;
     // The queue overview comes with the server's next tick; until then, this chat is no longer
     // waiting (the overview names no chats: drop the first entry that looks like it).
@@ -622,8 +649,15 @@ export class ConsoleClient {
         if (entry?.kind === 'me') entry.pending = false;
         this.listener_.changed();
       },
-      onVisitorEnded: () => {
-        // The server's `ended` follows and decides.
+      onVisitorEnded: (reason) => {
+        // The server's `ended` follows and decides; quick exit only colours what it says.
+        if (reason === 'quick_exit') chat.quickExit = true;
+      },
+      onHistory: (entries) => {
+        const last = chat.entries[chat.entries.length - 1];
+        if (last?.kind !== 'shared') this.note(chat, 'history_shared', {});
+        for (const entry of entries) chat.entries.push({ kind: 'shared', from: entry.from, text: entry.text, atMs: Number(entry.sentAtMs) });
+        this.listener_.changed();
       },
       onProblem: (code) => {
         chat.phase = 'problem';
@@ -644,7 +678,9 @@ export class ConsoleClient {
     if (chat.transferTo === null || chat.transferSeq === null) return;
     chat.transferSeq = null;
     this.note(chat, 'transfer_sent', { name: chat.transferTo.name });
-    this.send({ type: 'transfer', chat_id: chat.id, to: chat.transferTo.handle });
+    const note = chat.transferNote;
+    chat.transferNote = null;
+    this.send({ type: 'transfer', chat_id: chat.id, to: chat.transferTo.handle, ...(note === null ? {} : { note }) });
   }
 
   private handleColleagues(list: readonly Colleague[]): void {
@@ -654,6 +690,31 @@ export class ConsoleClient {
       const verified = trust === null ? null : verifyColleague(this.options_.sodium, trust, colleague, now);
       return { ...colleague, verified: verified?.ok ? verified.value : null };
     });
+  }
+
+  /** §8.1: the note sealed for `colleague`; undefined when it cannot be (too long, no identity). */
+  private sealNote(chat: ConsoleChat, colleague: VerifiedColleague, text: string): string | undefined {
+    const identity = this.identity_;
+    const chatId = fromHex(chat.id);
+    const recipient = parseCertificate(colleague.certificate);
+    if (identity === null || chatId === null || !recipient.ok) return undefined;
+    const binding = { chatId, nextLeg: chat.leg + 1, recipientKey: recipient.value.subjectKey };
+    const sealed = sealHandover(this.options_.sodium, binding, { certificate: identity.counselorCertificate, identitySecretKey: identity.identitySecretKey }, text);
+    return sealed.ok ? toHex(sealed.value) : undefined;
+  }
+
+  /** §8.1: the text of a colleague's note to us, or 'unreadable' when any check fails. */
+  private openNote(chatIdHex: string, leg: number, fromHandle: string, note: Uint8Array): string | 'unreadable' {
+    const identity = this.identity_;
+    const trust = this.state.org;
+    const chatId = fromHex(chatIdHex);
+    const own = identity === null ? null : parseCertificate(identity.counselorCertificate);
+    if (identity === null || trust === null || chatId === null || own === null || !own.ok) return 'unreadable';
+    const sodium = this.options_.sodium;
+    const opened = openHandover(sodium, { chatId, nextLeg: leg, recipientKey: own.value.subjectKey }, identity.identitySecretKey, note);
+    if (!opened.ok) return 'unreadable';
+    const sender = verifyColleague(sodium, trust, { handle: fromHandle, certificate: toHex(opened.value.senderCertificate) }, this.options_.clock.nowMs() / 1000);
+    return sender.ok ? opened.value.text : 'unreadable';
   }
 
   private handleTransferResult(chatId: string, to: string, accepted: boolean): void {
@@ -685,7 +746,7 @@ export class ConsoleClient {
   private handleEnded(chatId: string, reason: string): void {
     const chat = this.state.chats.get(chatId);
     if (chat === undefined || chat.phase === 'gone') return;
-    this.markEnded(chat, reason);
+    this.markEnded(chat, reason === 'visitor_left' && chat.quickExit ? 'quick_exit' : reason);
     this.listener_.announce({ key: 'ended', chat: chat.number });
   }
 
@@ -738,9 +799,11 @@ export class ConsoleClient {
       code: null,
       visitorConnected: true,
       endReason: null,
+      quickExit: false,
       draft: '',
       transferTo: null,
       transferSeq: null,
+      transferNote: null,
       wrapUpSaving: false,
       problem: null,
     };

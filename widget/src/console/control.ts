@@ -3,6 +3,7 @@
 // read is ignored by the caller. Nothing here reaches the E2E layer: the server routes, it never
 // decides what a counselor's browser trusts (colleague certificates are verified in transfer.ts).
 
+import { fromHex } from '../e2e/bytes';
 import { bool, count, isHex, isObject, parseObject, str, type Json } from '../shared/json_fields';
 import { readOrg, type OrgInfo } from '../shared/org_info';
 
@@ -86,7 +87,7 @@ export const kDefaultTaxonomy: WrapUpTaxonomy = {
     'information_request',
     'other',
   ],
-  outcomes: ['support_given', 'safety_plan', 'information_given', 'referred', 'emergency_services', 'disconnected', 'not_applicable'],
+  outcomes: ['support_given', 'safety_plan', 'information_given', 'referred', 'emergency_services', 'disconnected', 'left_suddenly', 'not_applicable'],
 };
 
 export type ServerMessage =
@@ -118,7 +119,11 @@ export type ServerMessage =
       readonly type: 'transfer_offer';
       readonly chatId: string;
       readonly from: { readonly handle: string; readonly name: string };
+      /** The leg we hold if we accept. */
+      readonly leg: number;
       readonly expiresInMs: number;
+      /** The sealed handover note (§8.1), when the colleague wrote one. */
+      readonly note: Uint8Array | null;
     })
   | { readonly type: 'transfer_result'; readonly chatId: string; readonly to: string; readonly accepted: boolean }
   | { readonly type: 'peer'; readonly chatId: string; readonly connected: boolean }
@@ -324,11 +329,15 @@ export function parseServerMessage(text: string): ServerMessage | null {
       const visitor = summary(value);
       const from = value['from'];
       const expiresInMs = count(value, 'expires_in_ms');
-      if (chatId === null || visitor === null || !isObject(from) || expiresInMs === null) return null;
+      const leg = count(value, 'leg');
+      if (chatId === null || visitor === null || !isObject(from) || expiresInMs === null || leg === null) return null;
       const handle = str(from, 'handle');
       const name = str(from, 'name');
       if (handle === null || name === null) return null;
-      return { type: 'transfer_offer', chatId, from: { handle, name }, expiresInMs, ...visitor };
+      const noteHex = value['note'] === undefined ? null : str(value, 'note');
+      const note = noteHex === null ? null : fromHex(noteHex);
+      if (value['note'] !== undefined && note === null) return null;
+      return { type: 'transfer_offer', chatId, from: { handle, name }, leg, expiresInMs, note, ...visitor };
     }
     case 'transfer_result': {
       const chatId = chatIdOf(value);
@@ -378,7 +387,7 @@ export type CounselorCommand =
   | { readonly type: 'take_next' }
   | { readonly type: 'answer_offer'; readonly chat_id: string; readonly accept: boolean }
   | { readonly type: 'colleagues' }
-  | { readonly type: 'transfer'; readonly chat_id: string; readonly to: string }
+  | { readonly type: 'transfer'; readonly chat_id: string; readonly to: string; readonly note?: string }
   | { readonly type: 'answer_transfer'; readonly chat_id: string; readonly accept: boolean }
   | { readonly type: 'end'; readonly chat_id: string }
   | { readonly type: 'release'; readonly chat_id: string }

@@ -37,7 +37,7 @@ export {
 export { formatVerificationCode } from './session_keys';
 export { authoriseTransfer, type TransferAuthorisation, type TransferContext } from './transfer';
 
-export { type EndReason, type Message } from './message';
+export { historyEntryBytes, kHistoryHeadBytes, kMessageMaxBytes, type EndReason, type HistoryEntry, type HistorySpeaker, type Message } from './message';
 export {
   StreamReceiver,
   StreamSender,
@@ -56,3 +56,4 @@ export {
   wrapIdentitySeed,
   type CredentialKeys,
 } from './credentials';
+export { kHandoverTextMaxBytes, openHandover, sealHandover, type HandoverBinding } from './handover';

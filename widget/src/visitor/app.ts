@@ -11,7 +11,7 @@
 
 import type { LoaderToFrame } from '../shared/bridge';
 import { listenForTripleShift } from '../shared/triple_shift';
-import type { Sodium } from '../e2e/index';
+import type { HistoryEntry, Sodium } from '../e2e/index';
 import type { Clock } from '../shared/clock';
 import type { SocketFactory } from '../shared/connection';
 import type { EmergencyNumber, Profile } from './control';
@@ -88,6 +88,8 @@ export class App {
   private entries_: Entry[] = [];
   private nextEntryId_ = 1;
   private draft_ = '';
+  /** What the share question would send, frozen when it was asked; null when none is open. */
+  private shareable_: HistoryEntry[] | null = null;
   private view_: ConversationView | null = null;
   private pendingOrganisation_: string | null = null;
   private reassuranceTimer_: unknown = null;
@@ -189,6 +191,7 @@ export class App {
     this.client_ = null;
     this.stopReassurance();
     this.entries_ = [];
+    this.shareable_ = null;
     this.draft_ = '';
     this.view_ = null;
     body.replaceChildren();
@@ -263,6 +266,7 @@ export class App {
           send: (text) => this.send(text),
           end: () => this.client_?.endChat(),
           retry: (id) => this.retry(id),
+          share: (accept) => this.answerShare(accept),
         });
         root = this.view_.root;
         break;
@@ -305,6 +309,7 @@ export class App {
     if (this.exited_ || this.screen_ !== 'prechat') return;
     this.status_ = kInitialStatus;
     this.entries_ = [];
+    this.shareable_ = null;
     this.draft_ = '';
     this.client_ = new VisitorClient(
       {
@@ -342,6 +347,7 @@ export class App {
         this.pendingOrganisation_ = identity.organisation;
         this.setStatus({ phase: 'active', counselorName: identity.name, verifiedBy: null, code: identity.code });
         this.addEntry({ kind: 'system', key: 'chat.joined', params: { name: identity.name } }, true);
+        if (identity.leg > 0) this.offerToShare(identity.name);
       },
       onFirstFrameDecrypted: () => {
         this.setStatus({ verifiedBy: this.pendingOrganisation_ ?? '' });
@@ -378,6 +384,50 @@ export class App {
       },
       onFinished: (outcome) => this.finish(kOutcomeScreens[outcome]),
     };
+  }
+
+  /**
+   * §8.2: a new counselor sees nothing of what came before. What she and the earlier counselors
+   * wrote (as it stands now: her texts that arrived, theirs) may go to the new one, if she says so.
+   */
+  private offerToShare(name: string): void {
+    this.closeShareQuestion();
+    const history: HistoryEntry[] = [];
+    for (const entry of this.entries_) {
+      if (entry.kind === 'mine' && entry.delivery === 'delivered') history.push({ from: 'visitor', sentAtMs: BigInt(entry.atMs), text: entry.text });
+      if (entry.kind === 'theirs') history.push({ from: 'counselor', sentAtMs: BigInt(entry.atMs), text: entry.text });
+    }
+    if (history.length === 0) return;
+    this.shareable_ = history;
+    this.addEntry({ kind: 'share', name, state: 'open' }, false);
+    this.announce(this.t('chat.shareAsk', { name }));
+  }
+
+  private answerShare(accept: boolean): void {
+    const question = this.openShareQuestion();
+    if (question === null) return;
+    const shared = accept && this.shareable_ !== null && (this.client_?.shareHistory(this.shareable_) ?? false);
+    question.state = shared ? 'shared' : 'declined';
+    this.shareable_ = null;
+    this.view_?.setShare(question.name, question.state);
+    this.announce(this.t(shared ? 'chat.shared' : 'chat.notShared', { name: question.name }));
+  }
+
+  /** A question still open when yet another counselor joins is answered "no" for her. */
+  private closeShareQuestion(): void {
+    const question = this.openShareQuestion();
+    if (question === null) return;
+    question.state = 'declined';
+    this.shareable_ = null;
+    this.view_?.setShare(question.name, question.state);
+  }
+
+  private openShareQuestion(): Extract<Entry, { kind: 'share' }> | null {
+    for (let i = this.entries_.length - 1; i >= 0; i--) {
+      const entry = this.entries_[i];
+      if (entry?.kind === 'share') return entry.state === 'open' ? entry : null;
+    }
+    return null;
   }
 
   private send(text: string): boolean {
@@ -424,6 +474,7 @@ export class App {
     this.client_ = null;
     // The conversation is over: drop its text from memory and from the page.
     this.entries_ = [];
+    this.shareable_ = null;
     this.draft_ = '';
     this.status_ = kInitialStatus;
     this.show(screen);

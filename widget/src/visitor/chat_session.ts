@@ -20,8 +20,12 @@ import { parseAccept } from '../e2e/handshake_wire';
 import {
   authoriseTransfer,
   VisitorHandshake,
+  historyEntryBytes,
+  kHistoryHeadBytes,
+  kMessageMaxBytes,
   type E2eErrorCode,
   type Envelope,
+  type HistoryEntry,
   type Message,
   type Sodium,
   type StreamReceiver,
@@ -33,6 +37,25 @@ import { receiveStreamFrame } from '../shared/stream_frame';
 
 /** The largest text message (§7.2). */
 export const kMaxTextBytes = 4000;
+
+/** Splits `entries` into runs that each fit one history message (§7.2: 4095 bytes in all). */
+export function historyBatches(entries: readonly HistoryEntry[]): HistoryEntry[][] {
+  const batches: HistoryEntry[][] = [];
+  let batch: HistoryEntry[] = [];
+  let size = kHistoryHeadBytes;
+  for (const entry of entries) {
+    const bytes = historyEntryBytes(entry.text);
+    if (batch.length > 0 && size + bytes > kMessageMaxBytes) {
+      batches.push(batch);
+      batch = [];
+      size = kHistoryHeadBytes;
+    }
+    batch.push(entry);
+    size += bytes;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
 
 /** How the leg came about; decides which certificate its accept must carry (§5.3 step 3). */
 export type LegStart = 'first' | 'transfer' | 'requeue';
@@ -202,13 +225,32 @@ export class ChatSession {
     leg.delivery.reacknowledge();
   }
 
-  /** The visitor ends the chat: `end` (FINAL) on the current leg if its stream exists. */
-  endByVisitor(): void {
+  /**
+   * The visitor ends the chat: `end` (FINAL) on the current leg if its stream exists. `quick_exit`
+   * (§7.2 reason 0x03) tells the counselor she fled rather than ended it.
+   */
+  endByVisitor(reason: 'ended' | 'quick_exit' = 'ended'): void {
     const leg = this.current_;
     if (leg?.session == null || leg.session.sender.finished || this.disposed_) return;
-    const sent = leg.session.sender.send({ kind: 'end', sentAtMs: this.now(), reason: 'ended' }, this.seconds());
+    const sent = leg.session.sender.send({ kind: 'end', sentAtMs: this.now(), reason }, this.seconds());
     if (sent.ok) leg.delivery.push(sent.value.seq, sent.value.frame);
     leg.delivery.flush();
+  }
+
+  /**
+   * §8.2: sends the conversation of the earlier legs to the current counselor as `history`
+   * messages, as few as fit. Only on a leg after the first whose stream exists; false otherwise
+   * (nothing is sent, nothing is kept for later).
+   */
+  shareHistory(entries: readonly HistoryEntry[]): boolean {
+    const leg = this.current_;
+    if (leg === null || leg.leg === 0 || leg.session == null || leg.session.sender.finished || this.disposed_) return false;
+    for (const batch of historyBatches(entries)) {
+      const sent = leg.session.sender.send({ kind: 'history', sentAtMs: this.now(), entries: batch }, this.seconds());
+      if (!sent.ok) return false;
+      leg.delivery.push(sent.value.seq, sent.value.frame);
+    }
+    return true;
   }
 
   /**
@@ -310,9 +352,12 @@ export class ChatSession {
         this.listener_.onTransferAuthorised(authorised.value.counselor.name || authorised.value.counselor.handle);
         return;
       }
+      case 'history':
+        return; // never to a visitor: parseMessage refuses it for c2v
       case 'end':
         leg.delivery.flush();
-        this.listener_.onCounselorEnded(leg.leg, message.reason);
+        // A counselor cannot send quick_exit (parseMessage refuses it for c2v).
+        this.listener_.onCounselorEnded(leg.leg, message.reason === 'transferred' ? 'transferred' : 'ended');
         if (leg === this.previous_) {
           this.disposeLeg(leg);
           this.previous_ = null;

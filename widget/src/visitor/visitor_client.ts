@@ -10,7 +10,7 @@
 // The chat id and resume token live only in this object's memory: a reload ends the chat.
 
 import { fromHex } from '../e2e/bytes';
-import { fingerprintMatches, parseEnvelope, type E2eErrorCode, type Sodium } from '../e2e/index';
+import { fingerprintMatches, parseEnvelope, type E2eErrorCode, type HistoryEntry, type Sodium } from '../e2e/index';
 import { ChatSession, kMaxTextBytes, type CounselorIdentityShown, type SendResult } from './chat_session';
 import type { Clock } from '../shared/clock';
 import { Connection, type ClosedReason, type SocketFactory } from '../shared/connection';
@@ -140,12 +140,20 @@ export class VisitorClient {
   }
 
   /**
-   * Quick exit: `leave` (the server purges the chat's buffers), close, wipe every key. Quiet: no
-   * event follows.
+   * Quick exit: `end` with reason quick_exit to the counselor when the stream is open (so she
+   * knows the visitor fled, §7.2), `leave` (the server purges the chat's buffers), close, wipe
+   * every key. Quiet: no event follows.
    */
   wipe(): void {
+    if (!this.finished_) this.session_?.endByVisitor('quick_exit');
     this.finished_ = true;
     this.shutDown();
+  }
+
+  /** §8.2: the visitor agreed to show the new counselor the conversation so far. */
+  shareHistory(entries: readonly HistoryEntry[]): boolean {
+    if (this.finished_ || this.session_ === null) return false;
+    return this.session_.shareHistory(entries);
   }
 
   private handleText(text: string): void {

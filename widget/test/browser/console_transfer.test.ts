@@ -66,11 +66,14 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
     await a.page.locator('.chat-tab', { hasText: 'Chat 1' }).waitFor();
     await a.page.keyboard.press('Alt+KeyT');
     await choice.waitFor();
+    // A handover note for B only (§8.1): sealed in A's browser, read in B's.
+    await a.page.locator('dialog.transfer textarea.handover-note').fill('Тя е на 20, живее с партньора си. Иска информация за приюти.');
     await shot(a.page, 'console-transfer-dialog-en');
     await choice.click();
 
     await b.page.locator('#transfer-offer .countdown').waitFor({ timeout: 15000 });
     assert.match((await b.page.locator('#transfer-offer h2').textContent()) ?? '', /Ана ви прехвърля чат/);
+    assert.equal(await b.page.locator('#transfer-offer .handover-text').textContent(), 'Тя е на 20, живее с партньора си. Иска информация за приюти.');
     await shot(b.page, 'console-transfer-offer-bg');
     await b.page.locator('#language').click();
     await b.page.locator('#transfer-offer h2', { hasText: 'Ана is transferring a chat to you' }).waitFor();
@@ -84,6 +87,19 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
     await shot(a.page, 'console-transferred-en');
     await frame.locator('.msg.system', { hasText: 'Иван ще продължи разговора с теб.' }).waitFor();
     await frame.locator('.screen-heading', { hasText: 'Пишеш с Иван' }).waitFor();
+    await b.page.locator('.msg.handover', { hasText: 'Иска информация за приюти.' }).waitFor();
+
+    // The widget asks whether Иван may see the conversation so far; she agrees, and it arrives
+    // inside the new leg's encrypted stream, marked as her copy.
+    const share = frame.locator('.msg.share');
+    await share.locator('button.share-yes').waitFor();
+    await shot(frame.page(), 'widget-share-question-bg');
+    await share.locator('button.share-yes').click();
+    await share.filter({ hasText: 'Досегашният разговор е споделен с Иван' }).waitFor();
+    assert.equal(await frame.locator('#composer').evaluate((node) => node === document.activeElement), true, 'focus goes to the message box');
+    await b.page.locator('.msg.shared.theirs', { hasText: 'Искам да говоря с някой друг.' }).waitFor();
+    await b.page.locator('.msg.shared.mine', { hasText: 'Здравей, аз съм Ана.' }).waitFor();
+    assert.ok(await b.page.locator('.msg.system', { hasText: 'Посетителят сподели досегашния разговор' }).count() === 1);
 
     await b.page.locator('.chat-panel:not([hidden]) .composer-input').fill('Здравей, аз съм Иван. Продължаваме.');
     await b.page.keyboard.press('Enter');
@@ -104,6 +120,41 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
     await b.page.locator('form.wrap-up input[value="referred"]').check();
     await b.page.locator('form.wrap-up button[type="submit"]').click();
     await b.page.locator('.empty-state').waitFor();
+    await visitorContext.close();
+  });
+
+  // §7.2 reason 0x03: the widget says "quick exit" inside the stream before it wipes itself, so
+  // the counselor knows the visitor fled (someone may have come near) rather than ended the chat.
+  test('a visitor who quick-exits is shown to the counselor as having left suddenly', async () => {
+    const { page } = await newConsolePage(browser);
+    const vera = await enrolThroughConsole(page, haven, 'c-vera', 'Вера');
+    await logIn(page, haven, vera);
+    await goAvailable(page);
+    const visitorContext = await newContext(browser);
+    const frame = await openWidget(await visitorContext.newPage(), partner);
+    await startChat(frame, { age: '13-17' });
+    await page.locator('.queue-item').first().waitFor();
+    await page.locator('#take-next').click();
+    await page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
+    await frame.locator('#composer').fill('Чакай, някой идва.');
+    await frame.locator('#composer').press('Enter');
+    await page.locator('.msg.theirs', { hasText: 'някой идва' }).waitFor();
+
+    await frame.locator('#quick-exit').click();
+    // In the log, and again at the top of the wrap-up, where it cannot be scrolled away.
+    await page.locator('[role="log"] .msg.system.alert', { hasText: 'Посетителят излезе внезапно с бързия изход' }).waitFor({ timeout: 15000 });
+    await page.locator('form.wrap-up .msg.system.alert', { hasText: 'Посетителят излезе внезапно с бързия изход' }).waitFor();
+    const inView = await page.locator('[role="log"] .msg.system.alert').evaluate((node) => {
+      const log = node.closest('[role="log"]')!.getBoundingClientRect();
+      const box = node.getBoundingClientRect();
+      return box.top >= log.top - 1 && box.bottom <= log.bottom + 1;
+    });
+    assert.ok(inView, 'the log scrolled to how the chat ended, after the wrap-up took its room');
+    assert.equal(await page.locator('form.wrap-up input[value="left_suddenly"]').isChecked(), true, 'the outcome that records it is chosen');
+    await shot(page, 'console-quick-exit-bg');
+    await page.locator('form.wrap-up input[value="family_relationships"]').check();
+    await page.locator('form.wrap-up button[type="submit"]').click();
+    await page.locator('.empty-state').waitFor();
     await visitorContext.close();
   });
 

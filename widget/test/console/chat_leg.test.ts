@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseEnvelope, type Envelope } from '../../src/e2e/envelope';
-import type { CounselorIdentity, E2eErrorCode } from '../../src/e2e/index';
+import type { CounselorIdentity, E2eErrorCode, HistoryEntry } from '../../src/e2e/index';
 import { ChatLeg, type ChatLegListener } from '../../src/console/chat_leg';
 import { kAckDelayMs } from '../../src/shared/delivery';
-import { ChatSession, type ChatSessionListener } from '../../src/visitor/chat_session';
+import { ChatSession, historyBatches, type ChatSessionListener } from '../../src/visitor/chat_session';
 import { chatCast, chatId, identityOf as identityOfIn, kNow, loadSodium, type Counselor, type Org } from '../e2e/fixtures';
 import { FakeClock } from '../shared/fakes';
 
@@ -19,10 +19,11 @@ interface CounselorEvents {
   visitorEnded: string[];
   problems: E2eErrorCode[];
   acked: number[];
+  history: HistoryEntry[];
 }
 
 function counselorListener(): { events: CounselorEvents; listener: ChatLegListener } {
-  const events: CounselorEvents = { established: [], texts: [], sent: [], visitorEnded: [], problems: [], acked: [] };
+  const events: CounselorEvents = { established: [], texts: [], sent: [], visitorEnded: [], problems: [], acked: [], history: [] };
   return {
     events,
     listener: {
@@ -30,6 +31,7 @@ function counselorListener(): { events: CounselorEvents; listener: ChatLegListen
       onText: (text) => events.texts.push(text),
       onTextSent: (id) => events.sent.push(id),
       onVisitorEnded: (reason) => events.visitorEnded.push(reason),
+      onHistory: (entries) => events.history.push(...entries),
       onProblem: (code) => events.problems.push(code),
       onAcknowledged: (seq) => events.acked.push(seq),
     },
@@ -45,7 +47,7 @@ interface VisitorEvents {
 }
 
 /** A visitor's ChatSession and a counselor's ChatLeg joined by an in-memory relay. */
-function pair(counselor: Counselor = anna, of: Org = org, index = 0) {
+function pair(counselor: Counselor = anna, of: Org = org, index = 0, legNumber = 0) {
   const clock = new FakeClock(kNow * 1000);
   const id = chatId(sodium, index);
   const toCounselor: Uint8Array[] = [];
@@ -62,7 +64,7 @@ function pair(counselor: Counselor = anna, of: Org = org, index = 0) {
   };
   const visitor = new ChatSession(sodium, id, { rootPublicKey: org.root.publicKey, revocationLists: [] }, (bytes) => (toCounselor.push(bytes), true), clock, visitorListener);
   const { events, listener } = counselorListener();
-  const leg = new ChatLeg(sodium, identityOf(counselor, of), id, 0, (bytes) => (toVisitor.push(bytes), true), clock, listener);
+  const leg = new ChatLeg(sodium, identityOf(counselor, of), id, legNumber, (bytes) => (toVisitor.push(bytes), true), clock, listener);
   const deliver = (envelope: Uint8Array, to: 'visitor' | 'counselor') => {
     const parsed = parseEnvelope(envelope);
     assert.ok(parsed.ok);
@@ -203,4 +205,40 @@ test('texts the grammar cannot carry are refused and nothing is kept', () => {
   assert.equal(leg.sendText(1, ''), 'refused');
   assert.equal(leg.sendText(2, 'я'.repeat(2001)), 'refused', '4002 bytes of UTF-8');
   assert.equal(leg.pendingCount, 0);
+});
+
+test('quick exit ends the visitor’s stream with its own reason, so the counselor can tell it from an end', () => {
+  const { visitor, events, pump } = pair();
+  visitor.startLeg(0, 'first');
+  pump();
+  visitor.endByVisitor('quick_exit');
+  pump();
+  assert.deepEqual(events.visitorEnded, ['quick_exit']);
+});
+
+test('after a requeue the visitor may share the earlier conversation; it arrives in order, packed', () => {
+  const { visitor, events, pump } = pair(anna, org, 0, 1);
+  const earlier = [
+    { from: 'visitor' as const, sentAtMs: 1000n, text: 'Баща ми пак крещи.' },
+    { from: 'counselor' as const, sentAtMs: 2000n, text: 'В безопасност ли си сега?' },
+    ...Array.from({ length: 3 }, (_, i) => ({ from: 'visitor' as const, sentAtMs: BigInt(3000 + i), text: 'ж'.repeat(1500) })),
+  ];
+  assert.equal(visitor.shareHistory(earlier), false, 'nothing before the leg exists');
+  visitor.startLeg(1, 'requeue');
+  pump();
+  assert.equal(visitor.shareHistory(earlier), true);
+  pump();
+  assert.deepEqual(events.history, earlier);
+  assert.equal(events.problems.length, 0);
+});
+
+test('history batches stay under the message limit and keep the order', () => {
+  const entries = Array.from({ length: 12 }, (_, i) => ({ from: 'visitor' as const, sentAtMs: BigInt(i), text: 'я'.repeat(700 + i) }));
+  const batches = historyBatches(entries);
+  assert.deepEqual(batches.flat(), entries);
+  for (const batch of batches) {
+    const bytes = 9 + batch.reduce((sum, entry) => sum + 11 + new TextEncoder().encode(entry.text).length, 0);
+    assert.ok(bytes <= 4095, `${bytes} bytes`);
+  }
+  assert.ok(batches.length >= 5 && batches.length <= 6, `${batches.length} batches`);
 });

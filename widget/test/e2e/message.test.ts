@@ -68,3 +68,46 @@ test('every invalid message is bad_message', () => {
   ];
   for (const [what, bytes] of cases) assert.equal(codeOf(parseMessage(bytes, 'c2v')), 'bad_message', what);
 });
+
+test('quick exit is an end reason only the visitor sends', () => {
+  const quick: Message = { kind: 'end', sentAtMs: 8n, reason: 'quick_exit' };
+  const bytes = unwrap(encodeMessage(quick, 'v2c'));
+  assert.deepEqual(bytes, concat(u8(3), u64(8n), u8(3)));
+  assert.deepEqual(unwrap(parseMessage(bytes, 'v2c')), quick);
+  assert.equal(codeOf(parseMessage(bytes, 'c2v')), 'bad_message');
+  assert.equal(codeOf(encodeMessage(quick, 'c2v')), 'bad_message');
+  assert.equal(codeOf(parseMessage(concat(u8(3), u64(8n), u8(4)), 'v2c')), 'bad_message');
+});
+
+test('history is entries of speaker, time and text, from the visitor only (§7.2, §8.2)', () => {
+  const history: Message = {
+    kind: 'history',
+    sentAtMs: 10n,
+    entries: [
+      { from: 'visitor', sentAtMs: 1n, text: 'Помогнете ми.' },
+      { from: 'counselor', sentAtMs: 2n, text: 'Тук съм.' },
+    ],
+  };
+  const bytes = unwrap(encodeMessage(history, 'v2c'));
+  const first = utf8('Помогнете ми.');
+  const second = utf8('Тук съм.');
+  assert.deepEqual(bytes, concat(u8(4), u64(10n), u8(1), u64(1n), u16(first.length), first, u8(2), u64(2n), u16(second.length), second));
+  assert.deepEqual(unwrap(parseMessage(bytes, 'v2c')), history);
+  assert.equal(codeOf(parseMessage(bytes, 'c2v')), 'bad_message', 'a counselor never sends history');
+  assert.equal(codeOf(encodeMessage(history, 'c2v')), 'bad_message');
+  // Damage: no entry, unknown speaker, empty text, trailing byte, cut short.
+  assert.equal(codeOf(parseMessage(concat(u8(4), u64(10n)), 'v2c')), 'bad_message');
+  const badSpeaker = bytes.slice();
+  badSpeaker[9] = 3;
+  assert.equal(codeOf(parseMessage(badSpeaker, 'v2c')), 'bad_message');
+  assert.equal(codeOf(parseMessage(concat(u8(4), u64(10n), u8(1), u64(1n), u16(0)), 'v2c')), 'bad_message');
+  assert.equal(codeOf(parseMessage(concat(bytes, u8(1)), 'v2c')), 'bad_message');
+  assert.equal(codeOf(parseMessage(bytes.subarray(0, bytes.length - 1), 'v2c')), 'bad_message');
+  // One message is at most 4095 bytes: 9 + (11 + 4000) + (11 + 64) fits, one byte more does not.
+  const long = 'a'.repeat(4000);
+  assert.ok(encodeMessage({ kind: 'history', sentAtMs: 0n, entries: [{ from: 'visitor', sentAtMs: 0n, text: long }, { from: 'visitor', sentAtMs: 0n, text: 'b'.repeat(64) }] }, 'v2c').ok);
+  assert.equal(
+    codeOf(encodeMessage({ kind: 'history', sentAtMs: 0n, entries: [{ from: 'visitor', sentAtMs: 0n, text: long }, { from: 'visitor', sentAtMs: 0n, text: 'b'.repeat(65) }] }, 'v2c')),
+    'message_too_long',
+  );
+});

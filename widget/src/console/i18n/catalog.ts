@@ -44,6 +44,7 @@ export const kOutcomeLabels: Labels = {
   referred: { bg: 'Насочване към услуга', en: 'Referred to a service' },
   emergency_services: { bg: 'Сигнал към спешните служби', en: 'Emergency services alerted' },
   disconnected: { bg: 'Прекъсната връзка', en: 'Disconnected' },
+  left_suddenly: { bg: 'Внезапно излизане (бърз изход)', en: 'Left suddenly (quick exit)' },
   not_applicable: { bg: 'Неприложимо', en: 'Not applicable' },
   // What statistics record for chats that ended without a wrap-up.
   abandoned: { bg: 'Напуснал опашката', en: 'Left the queue' },

@@ -118,6 +118,9 @@ export const en: ConsoleCatalog = {
 
   'chat.visitor': 'Visitor',
   'chat.me': 'You',
+  'chat.sharedVisitor': 'Visitor, earlier',
+  'chat.sharedCounselor': 'Counselor, earlier',
+  'chat.handover': 'Handover note from {name}',
   'chat.log': 'Conversation',
   'chat.lane': 'Priority',
   'chat.language': 'Language',
@@ -150,8 +153,10 @@ export const en: ConsoleCatalog = {
   'note.transferred': 'The chat was transferred to {name}.',
   'note.ended': 'Please fill in the wrap-up.',
   'note.problem': 'The visitor’s messages cannot be verified ({code}). Please end the chat.',
-  'note.released': 'Reloading the page lost this chat’s keys, so it went back to the head of the queue. The visitor keeps her place; you or a colleague can take it again.',
+  'note.released': 'Reloading the page lost this chat’s keys, so it went back to the head of the queue. The visitor keeps their place; you or a colleague can take it again.',
   'note.requeuedAway': 'The chat went back to the queue while you were disconnected.',
+  'note.history_shared': 'The visitor shared the conversation so far: their own copy of what was written before you joined.',
+  'note.handover_unreadable': 'A handover note from {name} came with the chat but could not be verified, so it is not shown.',
 
   'ended.counselor_ended': 'You ended the chat.',
   'ended.visitor_left': 'The visitor ended the chat.',
@@ -159,6 +164,7 @@ export const en: ConsoleCatalog = {
   'ended.expired': 'The chat expired.',
   'ended.abandoned': 'The visitor left.',
   'ended.ended': 'The chat has ended.',
+  'ended.quick_exit': 'The visitor left suddenly with quick exit: someone may have come near them.',
 
   'transfer.heading': 'Transfer chat {number}',
   'transfer.intro': 'The visitor will be connected only to the colleague you choose: the authorisation travels encrypted and the visitor checks it.',
@@ -169,6 +175,11 @@ export const en: ConsoleCatalog = {
   'transfer.unverified': 'certificate cannot be verified',
   'transfer.to': 'Transfer to {name}',
   'transfer.cancelWait': 'Stop waiting',
+  'transfer.noteLabel': 'Handover note for your colleague (optional)',
+  'transfer.noteHint': 'Sealed for the colleague you choose: only they can read it, not the visitor and not the server. Up to 1000 bytes.',
+  'transfer.noteTooLong': 'The note is too long. Shorten it to send it.',
+  'transferOffer.note': 'Handover note:',
+  'transferOffer.noteUnreadable': 'A handover note came with it but could not be verified.',
 
   'wrapUp.heading': 'Wrap-up of chat {number}',
   'wrapUp.intro': 'The wrap-up only goes into the anonymous statistics. Do not write anything from the conversation.',

@@ -249,7 +249,6 @@ export class ChatArea {
     for (const entry of chat.entries) {
       if (entry.kind === 'me' && !entry.pending) dom.log.querySelector(`[data-id="${entry.id}"]`)?.classList.remove('pending');
     }
-    if (stick) dom.log.scrollTop = dom.log.scrollHeight;
 
     const writable = chat.phase === 'connecting' || chat.phase === 'encrypted';
     dom.composer.hidden = !writable;
@@ -279,6 +278,9 @@ export class ChatArea {
       dom.wrapUpFor = null;
       dom.footer.replaceChildren();
     }
+    // Last, once the footer (a wrap-up form takes room) has its size: how the chat ended must not
+    // be pushed out of view.
+    if (stick) dom.log.scrollTop = dom.log.scrollHeight;
   }
 
   private renderHeader(dom: ChatDom, chat: ConsoleChat, state: ConsoleState): void {
@@ -367,6 +369,21 @@ export class ChatArea {
   private entry(entry: ChatEntry): HTMLElement {
     const language = this.language_;
     switch (entry.kind) {
+      case 'shared':
+        return el(
+          'div',
+          { class: `msg shared ${entry.from === 'visitor' ? 'theirs' : 'mine'}` },
+          el('span', { class: 'who' }, t(language, entry.from === 'visitor' ? 'chat.sharedVisitor' : 'chat.sharedCounselor')),
+          el('p', { class: 'bubble' }, entry.text),
+          el('span', { class: 'time' }, clockTime(language, entry.atMs)),
+        );
+      case 'handover':
+        return el(
+          'div',
+          { class: 'msg handover' },
+          el('span', { class: 'who' }, t(language, 'chat.handover', { name: entry.from })),
+          el('p', { class: 'bubble' }, entry.text),
+        );
       case 'visitor':
         return el(
           'div',
@@ -388,7 +405,9 @@ export class ChatArea {
         if (entry.key === 'ended' && params['reason'] !== undefined) {
           const reasonKey = `ended.${params['reason']}` as ConsoleKey;
           const text = reasonKey in { ...kReasonKeys } ? t(language, reasonKey) : t(language, 'ended.ended');
-          return el('p', { class: 'msg system' }, `${text} ${t(language, 'note.ended')}`);
+          // A quick exit is the one ending a counselor must not miss: someone may be with the visitor.
+          const alert = params['reason'] === 'quick_exit';
+          return el('p', { class: alert ? 'msg system alert' : 'msg system' }, `${text} ${t(language, 'note.ended')}`);
         }
         const key = entry.key === 'requeued' && params['name'] === '' ? 'note.requeuedAway' : (`note.${entry.key}` as ConsoleKey);
         return el('p', { class: 'msg system' }, t(language, key, params));
@@ -422,8 +441,10 @@ export class ChatArea {
       el('option', { value: '' }, t(language, 'wrapUp.ageUnknown')),
       ...kAgeBands.map((band) => el('option', { value: band, selected: band === chat.ageBand }, label(kAgeBandLabels, band, language))),
     );
+    // She fled: the outcome that records it is chosen for the counselor, who may change it.
+    const suggested = chat.endReason === 'quick_exit' ? 'left_suddenly' : null;
     const outcomes = state.taxonomy.outcomes.map((code) =>
-      el('label', { class: 'check' }, el('input', { type: 'radio', name: `${name}-outcome`, value: code }), ` ${label(kOutcomeLabels, code, language)}`),
+      el('label', { class: 'check' }, el('input', { type: 'radio', name: `${name}-outcome`, value: code, checked: code === suggested }), ` ${label(kOutcomeLabels, code, language)}`),
     );
     const error = el('p', { class: 'field-error', role: 'alert', hidden: true });
     const headingId = uid('wrap-heading');
@@ -431,6 +452,7 @@ export class ChatArea {
       'form',
       { class: 'wrap-up', 'aria-labelledby': headingId, novalidate: true },
       el('h3', { id: headingId, tabindex: '-1' }, t(language, 'wrapUp.heading', { number: chat.number })),
+      suggested === null ? null : el('p', { class: 'msg system alert' }, t(language, 'ended.quick_exit')),
       el('p', { class: 'hint' }, t(language, 'wrapUp.intro')),
       el('div', { class: 'wrap-grid' },
         el('fieldset', { class: 'categories' }, el('legend', {}, t(language, 'wrapUp.categories')), el('div', { class: 'checks' }, ...categories)),
@@ -483,4 +505,5 @@ const kReasonKeys: Record<string, true> = {
   'ended.expired': true,
   'ended.abandoned': true,
   'ended.ended': true,
+  'ended.quick_exit': true,
 };

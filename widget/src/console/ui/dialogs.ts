@@ -7,6 +7,7 @@ import type { ConsoleState } from '../console_client';
 import { t, type Language } from '../i18n/catalog';
 import { kShortcutHelp } from '../shortcuts';
 import { formatFingerprint } from '../../e2e/fingerprint';
+import { kHandoverTextMaxBytes } from '../../e2e/handover';
 import { button, uid } from './forms';
 
 export interface Modal {
@@ -69,11 +70,20 @@ export function transferDialog(
   host: HTMLElement,
   language: Language,
   number: number,
-  onChoose: (handle: string) => void,
+  onChoose: (handle: string, note: string) => boolean,
 ): { readonly modal: Modal; update(state: ConsoleState): void } {
   const modal = openModal(host, t(language, 'transfer.heading', { number }), 'transfer');
   const list = el('div', { class: 'colleagues', 'aria-live': 'polite' }, el('p', {}, t(language, 'transfer.loading')));
-  modal.body.append(el('p', { class: 'hint' }, t(language, 'transfer.intro')), list, el('div', { class: 'actions' }, button(t(language, 'chat.cancel'), { class: 'button' }, () => modal.close())));
+  const noteId = uid('handover');
+  const noteHintId = uid('handover-hint');
+  const note = el('textarea', { id: noteId, class: 'handover-note', rows: 3, 'aria-describedby': noteHintId });
+  const noteError = el('p', { class: 'field-error', role: 'alert', hidden: true });
+  modal.body.append(
+    el('p', { class: 'hint' }, t(language, 'transfer.intro')),
+    el('div', { class: 'field' }, el('label', { for: noteId }, t(language, 'transfer.noteLabel')), note, el('p', { class: 'hint', id: noteHintId }, t(language, 'transfer.noteHint')), noteError),
+    list,
+    el('div', { class: 'actions' }, button(t(language, 'chat.cancel'), { class: 'button' }, () => modal.close())),
+  );
   let shown: ConsoleState['colleagues'] = null;
   return {
     modal,
@@ -96,8 +106,13 @@ export function transferDialog(
               'li',
               {},
               button(t(language, 'transfer.to', { name }), { class: 'button colleague', disabled: !usable, 'data-handle': colleague.handle }, () => {
-                modal.close();
-                onChoose(colleague.handle);
+                if (new TextEncoder().encode(note.value.trim()).length > kHandoverTextMaxBytes) {
+                  noteError.textContent = t(language, 'transfer.noteTooLong');
+                  noteError.hidden = false;
+                  note.focus();
+                  return;
+                }
+                if (onChoose(colleague.handle, note.value)) modal.close();
               }),
               el('span', { class: 'meta' }, ` ${colleague.handle} · ${status}`),
             );

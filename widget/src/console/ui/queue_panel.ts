@@ -138,10 +138,18 @@ export class QueuePanel {
         { class: 'offer-card', 'aria-labelledby': 'offer-heading', id: transfer !== null ? 'transfer-offer' : 'offer' },
         el('h2', { id: 'offer-heading' }, heading),
         el('p', {}, visitorLine(language, visitor), waited),
+        transfer === null ? null : handoverBlock(language, transfer.handover),
         this.countdown_,
         el('div', { class: 'actions' }, accept, decline),
       ),
     );
     this.tick(state, nowMs);
   }
+}
+
+/** The colleague's handover note (§8.1) on a transfer offer, so that it can be read before accepting. */
+function handoverBlock(language: Language, handover: string | 'unreadable' | null): HTMLElement | null {
+  if (handover === null) return null;
+  if (handover === 'unreadable') return el('p', { class: 'field-error' }, t(language, 'transferOffer.noteUnreadable'));
+  return el('div', { class: 'handover' }, el('p', { class: 'meta' }, t(language, 'transferOffer.note')), el('p', { class: 'handover-text' }, handover));
 }

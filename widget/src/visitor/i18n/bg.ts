@@ -95,6 +95,11 @@ export const bg = {
   'chat.transfer': '{name} ще продължи разговора с теб.',
   'chat.newCounselor': 'Сега пишеш с {name}.',
   'chat.joined': '{name} се включи в чата.',
+  'chat.shareAsk': '{name} не вижда написаното досега. Да споделим ли досегашния разговор, за да не се налага да го повтаряш?',
+  'chat.shareYes': 'Сподели',
+  'chat.shareNo': 'Не, благодаря',
+  'chat.shared': 'Досегашният разговор е споделен с {name}, шифрован.',
+  'chat.notShared': 'Не е споделен. {name} вижда само написаното оттук нататък.',
   'chat.messageFrom': '{name} пише: {text}',
 
   'composer.label': 'Твоето съобщение',

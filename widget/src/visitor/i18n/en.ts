@@ -95,6 +95,11 @@ export const en: Catalog = {
   'chat.transfer': '{name} will continue the conversation with you.',
   'chat.newCounselor': 'You are now talking with {name}.',
   'chat.joined': '{name} joined the chat.',
+  'chat.shareAsk': '{name} cannot see what was written before. Share the conversation so far with {name}, so you do not have to repeat it?',
+  'chat.shareYes': 'Share it',
+  'chat.shareNo': 'No, thanks',
+  'chat.shared': 'The conversation so far was shared with {name}, encrypted.',
+  'chat.notShared': 'Not shared. {name} sees only what is written from now on.',
   'chat.messageFrom': '{name} writes: {text}',
 
   'composer.label': 'Your message',

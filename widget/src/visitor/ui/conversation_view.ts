@@ -33,7 +33,11 @@ export interface ConversationStatus {
 export type Entry =
   | { readonly kind: 'mine'; readonly id: number; readonly text: string; delivery: Delivery; atMs: number }
   | { readonly kind: 'theirs'; readonly name: string; readonly text: string; readonly atMs: number }
-  | { readonly kind: 'system'; readonly key: MessageKey; readonly params: Params };
+  | { readonly kind: 'system'; readonly key: MessageKey; readonly params: Params }
+  /** After a transfer or requeue: may the new counselor see the conversation so far (§8.2)? */
+  | { readonly kind: 'share'; readonly name: string; state: ShareState };
+
+export type ShareState = 'open' | 'shared' | 'declined';
 
 /**
  * Where one of her messages is: kept in the browser until a counselor is there, sent and waiting
@@ -48,6 +52,8 @@ export interface ConversationActions {
   end(): void;
   /** Sends the failed message `id` again (as a new message, at the end). */
   retry(id: number): void;
+  /** Her answer to the share question. */
+  share(accept: boolean): void;
 }
 
 export class ConversationView {
@@ -66,6 +72,8 @@ export class ConversationView {
   private readonly textarea_: HTMLTextAreaElement;
   private readonly error_: HTMLParagraphElement;
   private readonly items_ = new Map<number, HTMLLIElement>();
+  /** The latest share question (only the latest can still be open). */
+  private shareItem_: HTMLLIElement | null = null;
   private codeShown_ = false;
   private atEnd_ = true;
   private status_: ConversationStatus;
@@ -209,9 +217,38 @@ export class ConversationView {
       case 'system':
         item = el('li', { class: 'msg system' }, el('p', {}, t(entry.key, entry.params)));
         break;
+      case 'share':
+        item = el('li', { class: 'msg system share' });
+        this.shareItem_ = item;
+        this.showShare(entry.name, entry.state);
+        break;
     }
     this.log_.append(item);
     this.scrollToEnd();
+  }
+
+  /** The share question was answered: the buttons give way to what happened. */
+  setShare(name: string, state: ShareState): void {
+    this.showShare(name, state);
+    this.scrollToEnd();
+  }
+
+  private showShare(name: string, state: ShareState): void {
+    const item = this.shareItem_;
+    if (item === null) return;
+    const t = (key: MessageKey, params?: Params) => translate(this.language_, key, params);
+    if (state !== 'open') {
+      const hadFocus = item.contains(item.ownerDocument.activeElement);
+      item.replaceChildren(el('p', {}, t(state === 'shared' ? 'chat.shared' : 'chat.notShared', { name })));
+      // The button she pressed is gone: her next step is writing.
+      if (hadFocus) this.focusComposer();
+      return;
+    }
+    const yes = el('button', { type: 'button', class: 'button primary share-yes' }, t('chat.shareYes'));
+    const no = el('button', { type: 'button', class: 'button share-no' }, t('chat.shareNo'));
+    yes.addEventListener('click', () => this.actions_.share(true));
+    no.addEventListener('click', () => this.actions_.share(false));
+    item.replaceChildren(el('p', {}, t('chat.shareAsk', { name })), el('div', { class: 'share-actions' }, yes, no));
   }
 
   remove(id: number): void {
