@@ -112,6 +112,26 @@ describe('console: chats (real server)', { skip: kind !== 'real' && 'needs HAVEN
     // The narrowest screen the console is made for.
     await page.setViewportSize({ width: 768, height: 900 });
     await shot(page, 'console-two-chats-768-bg');
+    // A 1280×800 window at 200% zoom is 640×400 CSS pixels (WCAG 1.4.4, 1.4.10): the open chat's
+    // message box is on screen without scrolling the page, and no note spills out of the log.
+    await page.setViewportSize({ width: 640, height: 400 });
+    await shot(page, 'console-two-chats-200pct-top-bg');
+    await page.evaluate(() => document.querySelector('.chat-panel:not([hidden]) [role="log"]')!.scrollIntoView({ block: 'start' }));
+    await shot(page, 'console-two-chats-200pct-bg');
+    const layout = await page.evaluate(() => {
+      const panel = document.querySelector('.chat-panel:not([hidden])')!;
+      const box = panel.querySelector('.composer-input')!.getBoundingClientRect();
+      const log = panel.querySelector('[role="log"]')!.getBoundingClientRect();
+      const outer = panel.getBoundingClientRect();
+      const spilling = Array.from(panel.querySelectorAll('[role="log"] .msg')).filter((node) => {
+        const r = node.getBoundingClientRect();
+        return r.left < log.left - 1 || r.right > log.right + 1 || r.bottom > outer.bottom + 1 || node.scrollWidth > node.clientWidth + 1;
+      });
+      return { composerBottom: box.bottom, composerTop: box.top, height: window.innerHeight, pageScrolls: document.documentElement.scrollWidth > window.innerWidth, spilling: spilling.map((node) => node.textContent) };
+    });
+    assert.ok(layout.composerTop >= 0 && layout.composerBottom <= layout.height, `message box in view at 200%: ${JSON.stringify(layout)}`);
+    assert.equal(layout.pageScrolls, false, 'no sideways scrolling at 200%');
+    assert.deepEqual(layout.spilling, [], 'no message spills out of the log');
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Chat 1 ends from the console: the visitor sees the end; the wrap-up is due.
