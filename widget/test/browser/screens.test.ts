@@ -155,6 +155,12 @@ describe(`screens (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
     const again = await second.takeNextChat();
     assert.equal(again, chatId);
     await second.established(chatId);
+    // The new counselor saw nothing of the chat: she is asked whether to share it (§8.2).
+    await frame.locator('.msg.share button.share-yes').waitFor();
+    await checkScreen(page, frame, 'conversation');
+    await screenshot(page, 'bg-phone-4d-share');
+    await frame.locator('.msg.share button.share-no').click();
+    await frame.locator('.msg.share', { hasText: 'Не е споделен.' }).waitFor();
     await lost.locator('.retry').click();
     await second.waitForText(chatId, 'Чуваш ли ме?');
     await frame.locator('.msg.mine:not(.pending):not(.failed)', { hasText: 'Чуваш ли ме?' }).waitFor();
