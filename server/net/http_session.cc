@@ -7,6 +7,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
+#include <tuple>
 
 #include "server/log/log.h"
 #include "server/net/beast_request.h"
@@ -172,7 +173,19 @@ Task<void> HttpSession::Run() {
     ArmDeadline(first_request ? limits.request_timeout : limits.keep_alive_timeout);
     first_request = false;
     waiting_for_request_ = true;
-    auto [ec, bytes] = co_await http::async_read(transport_, buffer_, parser, kUseTask);
+    auto [ec, bytes] = co_await http::async_read_header(transport_, buffer_, parser, kUseTask);
+    // RFC 9112 §6.3: a request whose last transfer coding is not chunked has no length we could
+    // trust; reading on would take its body for the next request (smuggling). 400 and close.
+    if (!ec && parser.get().find(http::field::transfer_encoding) != parser.get().end() && !parser.chunked()) {
+      waiting_for_request_ = false;
+      DisarmDeadline();
+      log::Info("http.rejected", {{"status", 400}});
+      HttpResponse refused = HttpResponse::Text(400, "malformed request: a Transfer-Encoding must end in chunked");
+      refused.close_connection = true;
+      co_await Write(refused, false, false);
+      break;
+    }
+    if (!ec && !parser.is_done()) std::tie(ec, bytes) = co_await http::async_read(transport_, buffer_, parser, kUseTask);
     waiting_for_request_ = false;
     DisarmDeadline();
     if (ec && timed_out_) ec = beast::error::timeout;

@@ -113,6 +113,32 @@ TEST(Http, MalformedRequestsAre400WithAReason) {
   EXPECT_EQ(HttpGet(server.port(), "/healthz")->status, 200);
 }
 
+// RFC 9112 §6.3: a request's Transfer-Encoding must end in chunked. Before the fix, Beast read
+// such a body as zero length and then parsed "GET /smuggled" as a second request (400, then 404).
+TEST(Http, TransferEncodingNotEndingInChunkedIs400AndCloses) {
+  ServerProcess server;
+  for (std::string_view coding : {"gzip", "identity", "chunked, identity"}) {
+    RawConnection connection(server.port());
+    std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    connection.Send("POST /api/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + std::string(coding) +
+                    "\r\nContent-Type: application/json\r\n\r\n" + smuggled);
+    auto reply = connection.ReadReply();
+    ASSERT_TRUE(reply) << coding;
+    EXPECT_EQ(reply->status, 400) << coding;
+    EXPECT_NE(reply->body.find("Transfer-Encoding"), std::string::npos) << reply->body;
+    EXPECT_FALSE(connection.ReadReply(false, milliseconds(500))) << coding << ": a second answer, for the smuggled request";
+    EXPECT_TRUE(connection.WaitForClose(milliseconds(2000))) << coding;
+  }
+  // Chunked still works.
+  RawConnection chunked(server.port());
+  chunked.Send("POST /api/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+               "2\r\n{}\r\n0\r\n\r\n");
+  auto reply = chunked.ReadReply();
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->status, 404);
+  EXPECT_NE(reply->body.find("\"error\""), std::string::npos) << reply->body;
+}
+
 TEST(Http, SlowRequestIsDropped) {
   ServerProcess server({{"http.request_timeout_ms", "300"}});
   RawConnection slow(server.port());
