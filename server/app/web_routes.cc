@@ -22,10 +22,15 @@ constexpr std::string_view kConsoleContentSecurityPolicy =
     "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+// The widget frame: its CSP names the configured partner origins; no-store, because on a shared
+// device even a revalidated copy in the cache says that the helpline was opened.
+net::HeaderList FrameHeaders(const Config& config) {
+  return {{"Content-Security-Policy", FrameContentSecurityPolicy(config)}, {"Cache-Control", "no-store"}};
+}
+
 std::function<void(const Config&)> ServeWebApps(net::Router& router, std::shared_ptr<const net::StaticAssets> assets,
                                                 const Config& config, const std::string& org_fingerprint_hex) {
-  auto frame_headers = std::make_shared<net::Reloadable<net::HeaderList>>(
-      net::HeaderList{{"Content-Security-Policy", FrameContentSecurityPolicy(config)}});
+  auto frame_headers = std::make_shared<net::Reloadable<net::HeaderList>>(FrameHeaders(config));
   router.SetStaticHeaders("/widget/", frame_headers);
   router.SetStaticHeaders("/console/", {{"Content-Security-Policy", std::string(kConsoleContentSecurityPolicy)}});
   router.SetStaticHeaders("/operator/", {{"Content-Security-Policy", std::string(kConsoleContentSecurityPolicy)}});
@@ -57,7 +62,7 @@ std::function<void(const Config&)> ServeWebApps(net::Router& router, std::shared
   }
   router.ServeStatic(std::move(assets));
   return [frame_headers](const Config& reloaded) {
-    frame_headers->Replace({{"Content-Security-Policy", FrameContentSecurityPolicy(reloaded)}});
+    frame_headers->Replace(FrameHeaders(reloaded));
   };
 }
 

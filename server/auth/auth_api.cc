@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "crypto/bytes.h"
@@ -13,6 +14,16 @@ namespace {
 
 namespace json = boost::json;
 using haven::json::StrictFields;
+
+// "application/json" in any case, with or without parameters ("; charset=utf-8"). Not a prefix
+// match, which would let "application/jsonp" or "application/json-seq" through.
+bool IsJsonMediaType(std::string_view value) {
+  std::string_view type = value.substr(0, value.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  return std::ranges::equal(type, kJson, [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
 
 int StatusFor(AuthError error) {
   switch (error) {
@@ -104,7 +115,7 @@ class AuthApi::Impl {
  private:
   std::optional<net::HttpResponse> CheckPost(const net::HttpRequest& request) const {
     auto type = request.Header("Content-Type");
-    if (!type || !type->starts_with("application/json")) {
+    if (!type || !IsJsonMediaType(*type)) {
       return Json(415, {{"error", "unsupported_media_type"}, {"message", "Send JSON."}});
     }
     auto origin = request.Header("Origin");

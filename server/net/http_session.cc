@@ -7,6 +7,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
+#include <cctype>
 #include <tuple>
 
 #include "server/log/log.h"
@@ -32,12 +33,22 @@ std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
   return HttpResponse::Text(400, "malformed request: " + ec.message());
 }
 
+// RFC 6455 §4.2.1: the key is 16 bytes in base64, so 22 characters of the alphabet, of which the
+// last carries 4 bits of padding (A, Q, g or w), then "==".
+bool IsWebSocketKey(std::string_view key) {
+  auto base64 = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; };
+  return key.size() == 24 && key.ends_with("==") && std::all_of(key.begin(), key.begin() + 22, base64) &&
+         std::string_view("AQgw").find(key[21]) != std::string_view::npos;
+}
+
 HttpResponse StaticResponse(const StaticAsset& asset, const HttpRequest& request, const HeaderList* extra_headers) {
   HttpResponse response;
   if (extra_headers) response.headers = *extra_headers;
   response.content_type = asset.content_type;
   response.headers.emplace_back("ETag", asset.etag);
-  response.headers.emplace_back("Cache-Control", asset.immutable ? kCacheImmutable : kCacheRevalidate);
+  // A path's own Cache-Control (the frame's no-store, the loader's CORS-friendly one) wins.
+  bool has_cache_control = std::ranges::any_of(response.headers, [](const auto& header) { return header.first == "Cache-Control"; });
+  if (!has_cache_control) response.headers.emplace_back("Cache-Control", asset.immutable ? kCacheImmutable : kCacheRevalidate);
   auto if_none_match = request.Header("If-None-Match");
   if (if_none_match && *if_none_match == asset.etag) {
     response.status = 304;
@@ -224,6 +235,10 @@ Task<void> HttpSession::Run() {
       }
       if (state_.stopping.load()) {
         co_await Write(HttpResponse::Text(503, "server is restarting"), false, false);
+        break;
+      }
+      if (auto key = view.Header("Sec-WebSocket-Key"); !key || !IsWebSocketKey(*key)) {
+        co_await Write(HttpResponse::Text(400, "malformed request: Sec-WebSocket-Key must be 16 bytes in base64"), false, false);
         break;
       }
       Upgrade(endpoint, parser.release(), client);

@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "tests/integration/support/console_api.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/server_process.h"
 
@@ -137,6 +138,27 @@ TEST(Http, TransferEncodingNotEndingInChunkedIs400AndCloses) {
   ASSERT_TRUE(reply);
   EXPECT_NE(reply->status, 404);
   EXPECT_NE(reply->body.find("\"error\""), std::string::npos) << reply->body;
+}
+
+// The API takes "application/json" (any case, any parameters) and nothing that merely starts so.
+TEST(Http, ApiMediaTypeIsMatchedExactly) {
+  ServerProcess server;
+  auto post = [&](std::string_view type) {
+    std::string body = R"({"handle":"c-1"})";
+    return HttpExchange(server.port(), "POST /api/login/salt HTTP/1.1\r\nHost: x\r\nOrigin: " + std::string(kTestOrigin) +
+                                           "\r\nContent-Type: " + std::string(type) + "\r\nContent-Length: " +
+                                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  };
+  for (std::string_view refused : {"application/jsonp", "application/json-seq", "text/plain", "application/x-www-form-urlencoded"}) {
+    auto reply = post(refused);
+    ASSERT_TRUE(reply) << refused;
+    EXPECT_EQ(reply->status, 415) << refused;
+  }
+  for (std::string_view accepted : {"application/json", "Application/JSON; charset=utf-8", "application/json ;charset=UTF-8"}) {
+    auto reply = post(accepted);
+    ASSERT_TRUE(reply) << accepted;
+    EXPECT_EQ(reply->status, 200) << accepted;
+  }
 }
 
 TEST(Http, SlowRequestIsDropped) {

@@ -55,6 +55,8 @@ TEST(Lifecycle, SighupReloadsOriginsWithoutDroppingAConnection) {
   ASSERT_TRUE(frame);
   ASSERT_EQ(frame->status, 200);
   EXPECT_EQ(frame->Header("content-security-policy").find("https://partner.example.org"), std::string::npos);
+  // On a shared device even a revalidated copy of the frame in the cache tells that it was opened.
+  EXPECT_EQ(frame->Header("cache-control"), "no-store");
 
   WebSocketClient open(server.port(), "/ws/diag", std::string(kTestOrigin));
   ASSERT_TRUE(open.connected());
@@ -76,6 +78,7 @@ TEST(Lifecycle, SighupReloadsOriginsWithoutDroppingAConnection) {
   EXPECT_NE(frame->Header("content-security-policy").find("frame-ancestors 'self' https://partner.example.org"),
             std::string::npos)
       << frame->Header("content-security-policy");
+  EXPECT_EQ(frame->Header("cache-control"), "no-store") << "after the reload too";
   ASSERT_TRUE(open.Send("still here"));
   auto echo = open.Read(milliseconds(3000));
   ASSERT_TRUE(echo);

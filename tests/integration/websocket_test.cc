@@ -105,6 +105,25 @@ TEST(WebSocket, PlainGetOnEndpointIs426) {
   EXPECT_EQ(reply->status, 426);
 }
 
+// RFC 6455 §4.2.1: the key must be 16 bytes in base64; anything else is a bad request, not an upgrade.
+TEST(WebSocket, MalformedKeyIs400) {
+  ServerProcess server;
+  auto upgrade = [&](std::string_view key) {
+    return HttpExchange(server.port(), "GET /ws/diag HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                       "Sec-WebSocket-Version: 13\r\nOrigin: " + std::string(kOrigin) +
+                                           "\r\nSec-WebSocket-Key: " + std::string(key) + "\r\n\r\n");
+  };
+  for (std::string_view key : {"x", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZR==", "dGhlIHNhbXBsZSBub25jZQ==AA",
+                               "dGhl*HNhbXBsZSBub25jZQ=="}) {
+    auto reply = upgrade(key);
+    ASSERT_TRUE(reply) << key;
+    EXPECT_EQ(reply->status, 400) << key;
+    EXPECT_NE(reply->body.find("Sec-WebSocket-Key"), std::string::npos) << reply->body;
+  }
+  // A well-formed key (every other test's client sends one) still upgrades.
+  EXPECT_TRUE(WebSocketClient(server.port(), "/ws/diag", kOrigin).connected());
+}
+
 TEST(WebSocket, DiagnosticEndpointIsAbsentByDefault) {
   ServerProcess server({{"testing.diagnostic_endpoints", "false"}});
   WebSocketClient client(server.port(), "/ws/diag", kOrigin);
