@@ -172,6 +172,9 @@ Result<std::shared_ptr<RocksDbStore::Instance>> RocksDbStore::OpenInstance(const
   instance->read_only = read_only;
   rocksdb::DBOptions db_options = DatabaseOptions(options);
   db_options.create_if_missing = db_options.create_missing_column_families = !read_only;
+  // RocksDB keeps every table file open by default; bounded, its descriptors stay inside the
+  // server's reserve (server.reserved_descriptors, 512 by default) and never crowd out /healthz.
+  db_options.max_open_files = 256;
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
 
   // Open every family the database has (a newer build may have added some) plus ours.

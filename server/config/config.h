@@ -20,6 +20,9 @@ struct ServerSettings {
   int event_loop_threads = 1;                // threads that own sockets and the core
   int worker_threads = 2;                    // threads for blocking work (Argon2id, synced writes)
   int max_connections = 10000;               // HTTP + WebSocket, across all event loops
+  // Descriptors kept out of max_connections' reach (storage files, log, admin socket, a refused
+  // accept): max_connections is lowered at start until it fits beside them.
+  int reserved_descriptors = 512;
   std::chrono::milliseconds shutdown_deadline{10000};
   std::string data_dir;                      // required by `haven serve`
   bool operator==(const ServerSettings&) const = default;

@@ -186,6 +186,7 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<int>("server", "event_loop_threads", "integer", [](Config& c) -> auto& { return c.server.event_loop_threads; }, 1, 64));
   fields.push_back(IntegerField<int>("server", "worker_threads", "integer", [](Config& c) -> auto& { return c.server.worker_threads; }, 1, 64));
   fields.push_back(IntegerField<int>("server", "max_connections", "integer", [](Config& c) -> auto& { return c.server.max_connections; }, 1, 1000000));
+  fields.push_back(IntegerField<int>("server", "reserved_descriptors", "integer", [](Config& c) -> auto& { return c.server.reserved_descriptors; }, 64, 65536));
   fields.push_back(IntegerField<milliseconds>("server", "shutdown_deadline_ms", "milliseconds", [](Config& c) -> auto& { return c.server.shutdown_deadline; }, 100, 60000));
   fields.push_back(StringField("server", "data_dir", [](Config& c) -> auto& { return c.server.data_dir; }, nullptr));
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/log/log.h"
+#include "server/net/descriptor_limit.h"
 #include "server/net/listener.h"
 #include "server/net/server_state.h"
 #include "server/net/spawn.h"
@@ -45,6 +46,14 @@ std::expected<std::unique_ptr<Server>, std::string> Server::Start(const Config& 
                                                                  Options options) {
   auto impl = std::make_unique<Impl>();
   impl->state.config = config;
+  auto budget = FitConnectionsToDescriptors(config.server.max_connections, config.server.reserved_descriptors);
+  if (!budget) return std::unexpected(budget.error());
+  if (budget->max_connections < config.server.max_connections) {
+    log::Warn("server.max_connections_lowered", {{"configured", config.server.max_connections},
+                                                  {"descriptor_limit", budget->soft_limit},
+                                                  {"max_connections", budget->max_connections}});
+  }
+  impl->state.config.server.max_connections = budget->max_connections;
   impl->state.address_keyer = options.address_keyer;
   impl->state.tls = options.tls;
   for (const std::string& proxy : config.http.trusted_proxies) {

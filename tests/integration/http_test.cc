@@ -1,7 +1,11 @@
 // HTTP behaviour of the real server: routes, headers, and every limit on bad input.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/support/console_api.h"
 #include "tests/integration/support/http_client.h"
@@ -159,6 +163,36 @@ TEST(Http, ApiMediaTypeIsMatchedExactly) {
     ASSERT_TRUE(reply) << accepted;
     EXPECT_EQ(reply->status, 200) << accepted;
   }
+}
+
+// Before: a descriptor limit under max_connections made the listener fail every accept (EMFILE,
+// logged 20 times a second) while /healthz and the admin socket hung. Now the cap is lowered at
+// start to fit beside the reserve, and whatever comes past it is told 503 at once.
+TEST(Http, ConnectionCapFitsTheDescriptorLimit) {
+  // The server alone runs with 300 descriptors (util-linux's prlimit, as LimitNOFILE would).
+  std::filesystem::path wrapper = std::filesystem::path(::testing::TempDir()) / "haven-with-300-descriptors";
+  std::ofstream(wrapper) << "#!/bin/sh\nexec prlimit --nofile=300:300 " << HAVEN_BINARY << " \"$@\"\n";
+  std::filesystem::permissions(wrapper, std::filesystem::perms::owner_all);
+  ServerProcess server({{"server.reserved_descriptors", "64"}, {"http.request_timeout_ms", "60000"}}, wrapper);
+  EXPECT_NE(server.StandardError().find("server.max_connections_lowered"), std::string::npos) << server.StandardError();
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 400; ++i) idle.push_back(std::make_unique<RawConnection>(server.port()));
+  std::this_thread::sleep_for(milliseconds(300));
+  auto started = std::chrono::steady_clock::now();
+  auto health = HttpGet(server.port(), "/healthz");
+  ASSERT_TRUE(health) << "/healthz did not answer";
+  EXPECT_EQ(health->status, 503);  // at the cap: refused at once, not left hanging
+  EXPECT_LT(std::chrono::steady_clock::now() - started, milliseconds(1000));
+  EXPECT_TRUE(AdminCall(server, {{"command", "list"}})) << "the admin socket did not answer";
+  idle.resize(100);
+  bool healthy = false;
+  for (int attempt = 0; attempt < 50 && !healthy; ++attempt) {
+    auto again = HttpGet(server.port(), "/healthz");
+    healthy = again && again->status == 200;
+    if (!healthy) std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_TRUE(healthy) << "below the cap again, /healthz is 200";
+  EXPECT_EQ(server.StandardError().find("listener.accept_failed"), std::string::npos);
 }
 
 TEST(Http, SlowRequestIsDropped) {
