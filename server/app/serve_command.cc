@@ -120,17 +120,30 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   log::Info("static.loaded", {{"files", assets->size()}});
   auto shared_assets = std::make_shared<const net::StaticAssets>(std::move(*assets));
 
-  // Blocking work: the pool for HTTP API calls (Argon2id) and maintenance, and one ordered
-  // thread for the helpline's storage writes (a chat's records must land in order).
-  auto workers = std::make_unique<net::WorkerPool>(config.server.worker_threads, net::WorkerPool::Priority::kBackground);
+  // Blocking work, one pool per kind so that a flood of one never waits in front of another:
+  //   hashing         Argon2id for logins and enrolments (nice 19, bounded: beyond it 503 busy);
+  //   accounts        tickets, sessions, salts, statistics: storage only (bounded likewise);
+  //   admin           the admin socket: revocation never waits behind strangers' work;
+  //   workers         health checks, storage maintenance, reloads;
+  //   storage_writer  the helpline's storage writes, in order (a chat's records land in order).
+  auto hashing = std::make_unique<net::WorkerPool>(config.server.worker_threads, net::WorkerPool::Priority::kBackground,
+                                                   static_cast<int>(config.auth.hashing_queue));
+  auto account_work = std::make_unique<net::WorkerPool>(1, net::WorkerPool::Priority::kNormal, static_cast<int>(config.auth.account_queue));
+  auto admin_work = std::make_unique<net::WorkerPool>(1);
+  auto workers = std::make_unique<net::WorkerPool>(1);
   auto storage_writer = std::make_unique<net::WorkerPool>(1);
   auth::AccountService accounts(runtime.stores(), clock, AccountPolicyFor(config));
+  auth::LoginThrottle login_throttle(LoginThrottlePolicyFor(config));
   // Origins allowed to open the WebSockets and call the API: one list, replaced on reload.
   auto allowed_origins = std::make_shared<net::OriginList>(config.websocket.allowed_origins);
-  auth::AuthApi auth_api(accounts, *workers, AuthApiOptionsFor(config, allowed_origins));
   net::Server* server_handle = nullptr;  // set once started; jobs only run after that
   metrics::HelplineMetrics helpline_metrics;
   metrics::HealthMetrics health;
+  auth::AuthApiOptions auth_options = AuthApiOptionsFor(config, allowed_origins);
+  auth_options.now_seconds = [&clock] { return clock.NowSeconds(); };
+  auth_options.login_locks = &health.login_locks;
+  auth_options.busy_refusals = &health.api_busy;
+  auth::AuthApi auth_api(accounts, {*hashing, *account_work}, login_throttle, std::move(auth_options));
   ServerHealthCheck health_check(runtime, health);
   auto note_signing_expiry = [&health](const crypto::Bytes& certificate) {
     if (auto parsed = crypto::ParseCertificate(certificate)) {
@@ -202,7 +215,7 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   net::Router router;
   auto reload_web_apps = ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
   auth_api.Register(router);
-  reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *workers, config.auth.secure_cookie);
+  reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *account_work, config.auth.secure_cookie);
   reports::RegisterMetricsApi(router, helpline_metrics, health, config.metrics.token,
                               [&server_handle] { return server_handle ? server_handle->connections() : 0; });
   // What the widget shows before a join (docs/protocol.md 11.6); on duty as of the last
@@ -299,8 +312,8 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   server_handle->Every(std::chrono::seconds(config.storage.compaction_interval_seconds), maintain);
   if (auto served = server_handle->ServeAdminSocket(
           AdminSocketPath(config),
-          [&workers, &admin](std::string line, std::function<void(std::string)> reply) {
-            workers->Submit([&admin, line = std::move(line), reply = std::move(reply)] { reply(admin.Handle(line)); });
+          [&admin_work, &admin](std::string line, std::function<void(std::string)> reply) {
+            admin_work->Submit([&admin, line = std::move(line), reply = std::move(reply)] { reply(admin.Handle(line)); });
           });
       !served) {
     std::cerr << "haven: " << served.error() << "\n";
@@ -321,6 +334,9 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   runtime.CancelMaintenance();  // a long compaction must not hold up the shutdown deadline
   // Finish blocking jobs while everything they touch still exists.
   storage_writer.reset();
+  hashing.reset();
+  account_work.reset();
+  admin_work.reset();
   workers.reset();
   return exit_code;
 }

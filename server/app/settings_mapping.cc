@@ -52,13 +52,25 @@ helpline::HelplineOptions HelplineOptionsFor(const Config& config, helpline::Org
 }
 
 auth::AccountPolicy AccountPolicyFor(const Config& config) {
-  return auth::AccountPolicy{config.auth.require_totp, config.auth.max_failed_logins, config.auth.lockout_base_seconds,
-                             config.auth.lockout_max_seconds, std::uint64_t{config.auth.enrolment_code_ttl_hours} * 3600};
+  return auth::AccountPolicy{config.auth.require_totp, std::uint64_t{config.auth.enrolment_code_ttl_hours} * 3600};
+}
+
+auth::LoginThrottlePolicy LoginThrottlePolicyFor(const Config& config) {
+  auth::LoginThrottlePolicy policy;
+  policy.attempts_per_minute = config.auth.login_attempts_per_minute;
+  policy.max_failures = config.auth.max_failed_logins;
+  policy.lockout_base_seconds = config.auth.lockout_base_seconds;
+  policy.lockout_max_seconds = config.auth.lockout_max_seconds;
+  policy.suspect_attempts_per_minute = config.auth.suspect_login_attempts_per_minute;
+  return policy;
 }
 
 auth::AuthApiOptions AuthApiOptionsFor(const Config& config, std::shared_ptr<const net::OriginList> origins) {
-  return auth::AuthApiOptions{std::move(origins), config.auth.secure_cookie,
-                              config.storage.session_ttl_seconds};
+  auth::AuthApiOptions options;
+  options.allowed_origins = std::move(origins);
+  options.secure_cookie = config.auth.secure_cookie;
+  options.session_ttl_seconds = config.storage.session_ttl_seconds;
+  return options;
 }
 
 }  // namespace haven::app

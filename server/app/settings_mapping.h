@@ -11,6 +11,7 @@ namespace haven::app {
 
 helpline::HelplineOptions HelplineOptionsFor(const Config& config, helpline::OrgInfo org);
 auth::AccountPolicy AccountPolicyFor(const Config& config);
+auth::LoginThrottlePolicy LoginThrottlePolicyFor(const Config& config);
 // `origins`: the reloadable websocket.allowed_origins the WebSocket endpoints share.
 auth::AuthApiOptions AuthApiOptionsFor(const Config& config, std::shared_ptr<const net::OriginList> origins);
 

@@ -51,6 +51,7 @@ std::string_view AuthErrorName(AuthError error) {
     case AuthError::kAlreadyExists: return "already_exists";
     case AuthError::kUnknownAccount: return "unknown_account";
     case AuthError::kStorage: return "storage_unavailable";
+    case AuthError::kBusy: return "busy";
   }
   return "bad_request";
 }
@@ -67,6 +68,7 @@ std::string_view AuthErrorSentence(AuthError error) {
     case AuthError::kAlreadyExists: return "An account with this name already exists.";
     case AuthError::kUnknownAccount: return "There is no account with this name.";
     case AuthError::kStorage: return "The server cannot save this now; try again.";
+    case AuthError::kBusy: return "The server is busy; try again in a moment.";
   }
   return "The request is not valid.";
 }
@@ -164,46 +166,45 @@ AuthResult<crypto::Bytes> AccountService::LoginSalt(const std::string& handle) {
   return crypto::Bytes(made_up.begin(), made_up.begin() + crypto::kSaltSize);
 }
 
-AuthResult<void> AccountService::RecordFailure(AccountRecord& account, std::uint64_t now) {
-  ++account.failed_logins;
-  if (account.failed_logins >= policy_.max_failed_logins) {
-    std::uint32_t over = std::min<std::uint32_t>(account.failed_logins - policy_.max_failed_logins, 20);
-    std::uint64_t wait = std::min(policy_.lockout_base_seconds << over, policy_.lockout_max_seconds);
-    account.locked_until = now + wait;
-  }
+AuthResult<void> AccountService::RecordFailure(AccountRecord& account) {
+  ++account.failed_logins;  // for the audit trail and the account list; it locks nothing
   if (!stores_.accounts().Put(account)) return Fail(AuthError::kStorage);
   stores_.audit().Append(account.handle, "login_failed", "");
-  // The failure that starts a lockout says so, so the counselor learns it now rather than on
-  // the next try.
-  if (account.locked_until > now) return Fail(AuthError::kLockedOut, account.locked_until - now);
   return Fail(AuthError::kWrongCredentials);
 }
 
 AuthResult<Session> AccountService::Login(const LoginRequest& request) {
   if (request.login_key.size() != 32) return Fail(AuthError::kBadRequest);
-  std::lock_guard lock(mutex_);
-  std::uint64_t now = clock_.NowSeconds();
-  auto account = stores_.accounts().Get(request.handle);
-  if (!account) return Fail(AuthError::kStorage);
-  if (!*account || (*account)->login_verifier.empty()) {
+  // The Argon2id check runs without the lock: a storm of logins must not hold up revocation,
+  // tickets or other counselors' logins behind one mutex.
+  auto seen = stores_.accounts().Get(request.handle);
+  if (!seen) return Fail(AuthError::kStorage);
+  if (!*seen || (*seen)->login_verifier.empty()) {
     crypto::MatchesVerification(dummy_verifier_, request.login_key);  // same cost as a real check
     return Fail(AuthError::kWrongCredentials);
   }
+  bool key_ok = crypto::MatchesVerification(VerifierText((*seen)->login_verifier), request.login_key);
+  std::lock_guard lock(mutex_);
+  std::uint64_t now = clock_.NowSeconds();
+  // Read again under the lock: the record may have changed during the hash (revoked, another
+  // login spending a TOTP step, enrolled anew).
+  auto account = stores_.accounts().Get(request.handle);
+  if (!account) return Fail(AuthError::kStorage);
+  if (!*account) return Fail(AuthError::kWrongCredentials);
   AccountRecord& record = **account;
-  if (record.locked_until > now) return Fail(AuthError::kLockedOut, record.locked_until - now);
-  bool key_ok = crypto::MatchesVerification(VerifierText(record.login_verifier), request.login_key);
+  if (record.login_verifier != (*seen)->login_verifier) key_ok = false;
   std::optional<std::uint64_t> step;
   if (key_ok && policy_.require_totp) step = VerifyTotp(record.totp_secret, request.totp_code, now, record.totp_last_step);
   if (!key_ok || (policy_.require_totp && !step)) {
-    // Still a failure (it counts towards the lockout), but one the counselor can act on.
-    auto failure = RecordFailure(record, now).error();
+    auto failure = RecordFailure(record).error();
+    // Still a failure, but one the counselor can act on.
     bool reused = key_ok && failure.error == AuthError::kWrongCredentials &&
                   TotpCodeWasUsed(record.totp_secret, request.totp_code, now, record.totp_last_step);
     return reused ? Fail(AuthError::kCodeUsed) : std::unexpected(failure);
   }
   if (record.status != AccountStatus::kActive) return Fail(AuthError::kNotActive);
   record.failed_logins = 0;
-  record.locked_until = 0;
+  record.locked_until = 0;  // a lock from an earlier version; locks now live in LoginThrottle
   if (step) record.totp_last_step = *step;
   if (!stores_.accounts().Put(record)) return Fail(AuthError::kStorage);
   Session session{RandomBytes(32), record};
@@ -282,6 +283,11 @@ AuthResult<std::vector<AccountRecord>> AccountService::List() {
   auto accounts = stores_.accounts().List();
   if (!accounts) return Fail(AuthError::kStorage);
   return *accounts;
+}
+
+void AccountService::NoteLoginLock(const std::string& handle) {
+  auto account = stores_.accounts().Get(handle);
+  if (account && *account) stores_.audit().Append(handle, "login_locked", "");
 }
 
 }  // namespace haven::auth

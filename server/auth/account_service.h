@@ -3,13 +3,13 @@
 //
 // The server never sees a passphrase or a wrap key: the console derives the login key with
 // Argon2id and sends only that, which is stored as an Argon2id verifier string; the identity
-// key's private half arrives wrapped. A login needs the login key and a TOTP code, and
-// repeated failures lock the account with a growing back-off. Wrong handle, wrong key and
-// wrong code all fail the same way, so a login attempt learns nothing about which was wrong.
+// key's private half arrives wrapped. A login needs the login key and a TOTP code. Wrong handle,
+// wrong key and wrong code all fail the same way, so a login attempt learns nothing about which
+// was wrong.
 //
 // Every method blocks (Argon2id, synced writes): call them on the worker pool, never on an
-// event loop. Thread-safety: safe from several threads at once; updates of one account are
-// serialised by an internal mutex.
+// event loop. Thread-safety: safe from several threads at once; updates of accounts are
+// serialised by an internal mutex, which is never held across a password hash.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +39,7 @@ enum class AuthError {
   kAlreadyExists,
   kUnknownAccount,    // admin commands only
   kStorage,           // storage failed: nothing was changed
+  kBusy,              // too much work of this kind is waiting: retry after `retry_after_seconds`
 };
 std::string_view AuthErrorName(AuthError error);
 std::string_view AuthErrorSentence(AuthError error);
@@ -50,11 +51,10 @@ struct AuthFailure {
 template <typename T>
 using AuthResult = std::expected<T, AuthFailure>;
 
+// Repeated failures lock nothing here: who may try at all is LoginThrottle's (login_throttle.h),
+// decided per network before the hash, so that nobody can lock a counselor out.
 struct AccountPolicy {
   bool require_totp = true;
-  std::uint32_t max_failed_logins = 5;        // then locked
-  std::uint64_t lockout_base_seconds = 30;    // doubled for every further failure
-  std::uint64_t lockout_max_seconds = 3600;
   std::uint64_t enrolment_code_ttl_seconds = 7 * 86400;
 };
 
@@ -121,9 +121,12 @@ class AccountService {
   AuthResult<storage::AccountRecord> Revoke(const std::string& handle);
   AuthResult<storage::AccountRecord> Find(const std::string& handle);
   AuthResult<std::vector<storage::AccountRecord>> List();
+  // A login throttle locked `handle` for one network: an audit event, when the account exists
+  // (a flood of made-up handles must not fill the audit log).
+  void NoteLoginLock(const std::string& handle);
 
  private:
-  AuthResult<void> RecordFailure(storage::AccountRecord& account, std::uint64_t now);
+  AuthResult<void> RecordFailure(storage::AccountRecord& account);
 
   storage::Stores& stores_;
   const storage::Clock& clock_;

@@ -37,6 +37,7 @@ int StatusFor(AuthError error) {
     case AuthError::kAlreadyExists: return 409;
     case AuthError::kUnknownAccount: return 404;
     case AuthError::kStorage: return 503;
+    case AuthError::kBusy: return 503;
   }
   return 400;
 }
@@ -53,8 +54,8 @@ net::HttpResponse Json(int status, const json::object& body) {
 net::HttpResponse Failure(const AuthFailure& failure) {
   net::HttpResponse response =
       Json(StatusFor(failure.error), {{"error", AuthErrorName(failure.error)}, {"message", AuthErrorSentence(failure.error)}});
-  if (failure.error == AuthError::kLockedOut) {
-    response.headers.emplace_back("Retry-After", std::to_string(failure.retry_after_seconds));
+  if (failure.error == AuthError::kLockedOut || failure.error == AuthError::kBusy) {
+    response.headers.emplace_back("Retry-After", std::to_string(std::max<std::uint64_t>(failure.retry_after_seconds, 1)));
   }
   return response;
 }
@@ -65,43 +66,52 @@ net::HttpResponse BadRequest() { return Failure({AuthError::kBadRequest}); }
 struct Call {
   std::optional<json::object> body;
   crypto::Bytes session;
+  net::ClientKey client{};
 };
+
+// Which threads a route's work waits for: Argon2id (logins, enrolment) on the hashing pool,
+// everything else (a storage read or write) on the accounts pool, so a flood of logins never
+// holds up a logged-in counselor's ticket.
+enum class Work { kHashing, kAccounts };
 
 }  // namespace
 
 class AuthApi::Impl {
  public:
-  Impl(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options)
+  Impl(AccountService& accounts, AuthPools pools, LoginThrottle& throttle, AuthApiOptions options)
       : accounts_(accounts),
-        workers_(workers),
+        pools_(pools),
+        throttle_(throttle),
         options_(std::move(options)),
         cookie_(SessionCookieName(options_.secure_cookie)) {}
 
-  // Registers a POST route whose body must be a JSON object; `work` runs on the worker pool.
-  template <typename Work>
-  void Post(net::Router& router, std::string path, Work work) {
+  // Registers a POST route whose body must be a JSON object; `handler` runs on the pool for
+  // `work`. `admit`, when given, runs first on the event loop and may refuse at once.
+  template <typename Handler>
+  void Post(net::Router& router, std::string path, Work work, Handler handler,
+            std::function<std::optional<net::HttpResponse>(const Call&)> admit = {}) {
     router.HandleAsync(std::move(path), {net::HttpMethod::kPost},
-                       [this, work](const net::HttpRequest& request, net::HttpRespond respond) {
+                       [this, work, handler, admit](const net::HttpRequest& request, net::HttpRespond respond) {
                          if (auto refused = CheckPost(request)) return respond(*refused);
-                         Call call{StrictFields::ParseObject(request.body()), SessionToken(request)};
-                         workers_.Submit([this, work, call = std::move(call), respond = std::move(respond)]() mutable {
-                           respond(work(*this, call));
-                         });
+                         Call call{StrictFields::ParseObject(request.body()), SessionToken(request), request.client()};
+                         if (admit) {
+                           if (auto refused = admit(call)) return respond(*refused);
+                         }
+                         Queue(work, request, std::move(call), std::move(respond), handler);
                        });
   }
 
-  template <typename Work>
-  void Get(net::Router& router, std::string path, Work work) {
+  template <typename Handler>
+  void Get(net::Router& router, std::string path, Handler handler) {
     router.HandleAsync(std::move(path), {net::HttpMethod::kGet},
-                       [this, work](const net::HttpRequest& request, net::HttpRespond respond) {
-                         Call call{std::nullopt, SessionToken(request)};
-                         workers_.Submit([this, work, call = std::move(call), respond = std::move(respond)]() mutable {
-                           respond(work(*this, call));
-                         });
+                       [this, handler](const net::HttpRequest& request, net::HttpRespond respond) {
+                         Queue(Work::kAccounts, request, Call{std::nullopt, SessionToken(request), request.client()},
+                               std::move(respond), handler);
                        });
   }
 
   AccountService& accounts() { return accounts_; }
+  LoginThrottle& throttle() { return throttle_; }
   const AuthApiOptions& options() const { return options_; }
 
   std::string SetCookie(const crypto::Bytes& token) const {
@@ -129,8 +139,26 @@ class AuthApi::Impl {
     return SessionTokenOf(request, options_.secure_cookie);
   }
 
+  // A full queue is 503 at once; a job whose client has gone by the time a thread is free is
+  // skipped (a storm of dropped logins then costs no hashing at all).
+  template <typename Handler>
+  void Queue(Work work, const net::HttpRequest& request, Call call, net::HttpRespond respond, Handler handler) {
+    net::WorkerPool& pool = work == Work::kHashing ? pools_.hashing : pools_.accounts;
+    auto abandoned = request.abandoned();
+    auto shared_respond = std::make_shared<net::HttpRespond>(std::move(respond));
+    bool queued = pool.TrySubmit([this, handler, call = std::move(call), respond = shared_respond, abandoned]() mutable {
+      if (abandoned && abandoned->load()) return (*respond)(Failure({AuthError::kBusy, 1}));
+      (*respond)(handler(*this, call));
+    });
+    if (!queued) {
+      if (options_.busy_refusals) options_.busy_refusals->fetch_add(1, std::memory_order_relaxed);
+      (*shared_respond)(Failure({AuthError::kBusy, 1}));
+    }
+  }
+
   AccountService& accounts_;
-  net::WorkerPool& workers_;
+  AuthPools pools_;
+  LoginThrottle& throttle_;
   AuthApiOptions options_;
   std::string cookie_;
 };
@@ -174,15 +202,15 @@ crypto::Bytes SessionTokenOf(const net::HttpRequest& request, bool secure_cookie
   return {};
 }
 
-AuthApi::AuthApi(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options)
-    : impl_(std::make_unique<Impl>(accounts, workers, std::move(options))) {}
+AuthApi::AuthApi(AccountService& accounts, AuthPools pools, LoginThrottle& throttle, AuthApiOptions options)
+    : impl_(std::make_unique<Impl>(accounts, pools, throttle, std::move(options))) {}
 
 AuthApi::~AuthApi() = default;
 
 void AuthApi::Register(net::Router& router) {
   Impl& api = *impl_;
 
-  api.Post(router, "/api/enrol/start", [](Api& self, const Call& call) {
+  api.Post(router, "/api/enrol/start", Work::kAccounts, [](Api& self, const Call& call) {
     if (!call.body) return BadRequest();
     StrictFields fields(*call.body);
     auto handle = fields.String("handle");
@@ -196,7 +224,7 @@ void AuthApi::Register(net::Router& router) {
                       {"totp_secret", started->totp_secret}});
   });
 
-  api.Post(router, "/api/enrol/finish", [](Api& self, const Call& call) {
+  api.Post(router, "/api/enrol/finish", Work::kHashing, [](Api& self, const Call& call) {
     if (!call.body) return BadRequest();
     StrictFields fields(*call.body);
     auto handle = fields.String("handle");
@@ -215,7 +243,7 @@ void AuthApi::Register(net::Router& router) {
     return Json(200, {{"status", "enrolled"}});
   });
 
-  api.Post(router, "/api/login/salt", [](Api& self, const Call& call) {
+  api.Post(router, "/api/login/salt", Work::kAccounts, [](Api& self, const Call& call) {
     if (!call.body) return BadRequest();
     StrictFields fields(*call.body);
     auto handle = fields.String("handle");
@@ -225,7 +253,16 @@ void AuthApi::Register(net::Router& router) {
     return Json(200, {{"salt", crypto::ToHex(*salt)}});
   });
 
-  api.Post(router, "/api/login", [](Api& self, const Call& call) {
+  // Before a hash is spent: is this network, for this handle, allowed to try now?
+  auto admit_login = [&api](const Call& call) -> std::optional<net::HttpResponse> {
+    if (!call.body) return std::nullopt;  // the handler answers bad_request
+    auto handle = StrictFields(*call.body).String("handle");
+    if (!handle || handle->size() > 64) return std::nullopt;
+    std::uint64_t wait = api.throttle().Admit(std::string(*handle), call.client, api.options().now_seconds());
+    if (wait == 0) return std::nullopt;
+    return Failure({AuthError::kLockedOut, wait});
+  };
+  api.Post(router, "/api/login", Work::kHashing, [](Api& self, const Call& call) {
     if (!call.body) return BadRequest();
     StrictFields fields(*call.body);
     auto handle = fields.String("handle");
@@ -235,22 +272,32 @@ void AuthApi::Register(net::Router& router) {
       return BadRequest();
     }
     auto session = self.accounts().Login({std::string(*handle), *login_key, std::string(*totp)});
+    if (!session && (session.error().error == AuthError::kWrongCredentials || session.error().error == AuthError::kCodeUsed)) {
+      auto failure = self.throttle().Failed(std::string(*handle), call.client, self.options().now_seconds());
+      if (failure.started_lock) {
+        self.accounts().NoteLoginLock(std::string(*handle));
+        if (self.options().login_locks) self.options().login_locks->fetch_add(1, std::memory_order_relaxed);
+      }
+      // The failure that starts a lock says so, so the counselor learns it now.
+      if (failure.locked_for > 0) return Failure({AuthError::kLockedOut, failure.locked_for});
+    }
     if (!session) return Failure(session.error());
+    self.throttle().Succeeded(std::string(*handle), call.client);
     json::object body = AccountJson(session->account);
     body["wrapped_identity"] = crypto::ToHex(session->account.wrapped_identity);
     body["certificate"] = crypto::ToHex(session->account.certificate);
     net::HttpResponse response = Json(200, body);
     response.headers.emplace_back("Set-Cookie", self.SetCookie(session->token));
     return response;
-  });
+  }, admit_login);
 
-  api.Post(router, "/api/ticket", [](Api& self, const Call& call) {
+  api.Post(router, "/api/ticket", Work::kAccounts, [](Api& self, const Call& call) {
     auto ticket = self.accounts().MintTicket(call.session);
     if (!ticket) return Failure(ticket.error());
     return Json(200, {{"ticket", crypto::ToHex(*ticket)}});
   });
 
-  api.Post(router, "/api/logout", [](Api& self, const Call& call) {
+  api.Post(router, "/api/logout", Work::kAccounts, [](Api& self, const Call& call) {
     if (!call.session.empty()) self.accounts().Logout(call.session);
     net::HttpResponse response = Json(200, {{"status", "logged_out"}});
     response.headers.emplace_back("Set-Cookie", self.ClearCookie());

@@ -11,15 +11,18 @@
 // Byte values are lowercase hex. Every POST must carry `Content-Type: application/json` and
 // an `Origin` on the allow-list (with SameSite=Strict cookies, that closes cross-site request
 // forgery). Errors are {"error": CODE, "message": SENTENCE} with a matching status.
-// All work runs on the worker pool.
+// All work runs on the pools of AuthPools; who may try to log in is decided first (LoginThrottle).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "server/auth/account_service.h"
+#include "server/auth/login_throttle.h"
 #include "server/net/router.h"
 #include "server/net/worker_pool.h"
 
@@ -30,6 +33,16 @@ struct AuthApiOptions {
   // __Host-haven_session with Secure; only a plain-HTTP localhost demo turns this off.
   bool secure_cookie = true;
   std::uint64_t session_ttl_seconds = 43200;
+  std::function<std::uint64_t()> now_seconds;               // the login throttle's clock
+  std::atomic<std::uint64_t>* login_locks = nullptr;        // metric: locks the throttle started
+  std::atomic<std::uint64_t>* busy_refusals = nullptr;      // metric: 503s for a full queue
+};
+
+// The threads the API's work waits for. Separate, bounded queues: a full one answers 503 busy
+// with Retry-After at once, and a flood of one kind never delays the other.
+struct AuthPools {
+  net::WorkerPool& hashing;   // Argon2id: logins and enrolments
+  net::WorkerPool& accounts;  // the rest: tickets, sessions, salts (storage only)
 };
 
 std::string SessionCookieName(bool secure);
@@ -38,7 +51,7 @@ crypto::Bytes SessionTokenOf(const net::HttpRequest& request, bool secure_cookie
 
 class AuthApi {
  public:
-  AuthApi(AccountService& accounts, net::WorkerPool& workers, AuthApiOptions options);
+  AuthApi(AccountService& accounts, AuthPools pools, LoginThrottle& throttle, AuthApiOptions options);
   ~AuthApi();
   AuthApi(const AuthApi&) = delete;
   AuthApi& operator=(const AuthApi&) = delete;

@@ -230,6 +230,10 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("auth", "max_failed_logins", "integer", [](Config& c) -> auto& { return c.auth.max_failed_logins; }, 1, 100));
   fields.push_back(IntegerField<std::uint32_t>("auth", "lockout_base_seconds", "integer", [](Config& c) -> auto& { return c.auth.lockout_base_seconds; }, 1, 86400));
   fields.push_back(IntegerField<std::uint32_t>("auth", "lockout_max_seconds", "integer", [](Config& c) -> auto& { return c.auth.lockout_max_seconds; }, 1, 7 * 86400));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "login_attempts_per_minute", "integer", [](Config& c) -> auto& { return c.auth.login_attempts_per_minute; }, 1, 10000));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "suspect_login_attempts_per_minute", "integer", [](Config& c) -> auto& { return c.auth.suspect_login_attempts_per_minute; }, 1, 10000));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "hashing_queue", "integer", [](Config& c) -> auto& { return c.auth.hashing_queue; }, 1, 100000));
+  fields.push_back(IntegerField<std::uint32_t>("auth", "account_queue", "integer", [](Config& c) -> auto& { return c.auth.account_queue; }, 1, 100000));
   fields.push_back(IntegerField<std::uint32_t>("auth", "enrolment_code_ttl_hours", "integer", [](Config& c) -> auto& { return c.auth.enrolment_code_ttl_hours; }, 1, 24 * 90));
 
   fields.push_back(IntegerField<std::uint32_t>("helpline", "max_queue_length", "integer", [](Config& c) -> auto& { return c.helpline.max_queue_length; }, 1, 100000));

@@ -100,6 +100,8 @@ void RenderHealth(std::string& out, const HealthMetrics& health) {
   Sample(out, "haven_counselor_certificates", "{state=\"expired\"}", health.certificates_expired.load());
   Single(out, "haven_signing_certificate_expiry_timestamp_seconds", "gauge", "When the org signing key's certificate expires.", health.signing_certificate_not_after.load());
   Single(out, "haven_tls_certificate_expiry_timestamp_seconds", "gauge", "When the certificate Haven serves with native TLS expires (0: no native TLS).", health.tls_certificate_not_after.load());
+  Single(out, "haven_login_locks_total", "counter", "A handle locked for one network after repeated failed logins (the account itself is never locked).", health.login_locks.load());
+  Single(out, "haven_api_busy_total", "counter", "Console API calls answered 503 busy because the queue for their kind of work was full.", health.api_busy.load());
 }
 
 }  // namespace

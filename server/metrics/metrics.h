@@ -69,6 +69,9 @@ struct HealthMetrics {
   std::atomic<std::int64_t> certificates_expired{0};    // expired: she cannot take chats until certified again
   std::atomic<std::int64_t> signing_certificate_not_after{0};  // Unix time
   std::atomic<std::int64_t> tls_certificate_not_after{0};      // Unix time; 0 without native TLS
+  // The console API under attack: never a handle or an address, only how often.
+  std::atomic<std::uint64_t> login_locks{0};  // a handle locked for one network after repeated failures
+  std::atomic<std::uint64_t> api_busy{0};     // API calls answered 503 busy: their queue was full
 };
 
 // Indexes into HelplineMetrics::errors: the control error codes then the rejection codes of

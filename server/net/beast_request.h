@@ -19,6 +19,9 @@ class BeastRequest final : public HttpRequest {
   std::string_view body() const override { return request_.body(); }
   std::optional<std::string_view> Header(std::string_view name) const override;
   const ClientKey& client() const override { return client_; }
+  std::shared_ptr<const std::atomic<bool>> abandoned() const override { return abandoned_; }
+  // For the session, which learns that the client left.
+  const std::shared_ptr<std::atomic<bool>>& abandoned_flag() const { return abandoned_; }
 
  private:
   const boost::beast::http::request<boost::beast::http::string_body>& request_;
@@ -26,6 +29,7 @@ class BeastRequest final : public HttpRequest {
   HttpMethod method_;
   std::string_view path_;
   std::string_view query_;
+  std::shared_ptr<std::atomic<bool>> abandoned_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace haven::net

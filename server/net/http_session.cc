@@ -6,7 +6,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cctype>
 #include <tuple>
 
@@ -247,7 +250,7 @@ Task<void> HttpSession::Run() {
 
     HttpResponse response;
     switch (match.kind) {
-      case RouteMatch::Kind::kHttp: response = co_await Call(*match.http, view); break;
+      case RouteMatch::Kind::kHttp: response = co_await Call(*match.http, view, view.abandoned_flag()); break;
       case RouteMatch::Kind::kStatic: response = StaticResponse(*match.asset, view, match.static_headers.get()); break;
       case RouteMatch::Kind::kWebSocket:
         response = HttpResponse::Text(426, "WebSocket upgrade required");
@@ -268,7 +271,8 @@ Task<void> HttpSession::Run() {
   transport_.next_layer().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const HttpRequest& request) {
+Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const HttpRequest& request,
+                                     std::shared_ptr<std::atomic<bool>> abandoned) {
   // The handler may answer from any thread; its answer is posted here and wakes the timer.
   // It holds only a weak reference, so an answer after the deadline is dropped harmlessly.
   struct Pending {
@@ -288,10 +292,28 @@ Task<HttpResponse> HttpSession::Call(const AsyncHttpHandler& handler, const Http
     });
   });
   if (!pending->response) {
+    // A client that closes its connection while it waits (a login storm drops every socket at
+    // once) is noticed here, so that its queued work is skipped rather than done for nobody.
+    Socket& socket = transport_.next_layer();
+    socket.async_wait(Socket::wait_read, [weak = std::weak_ptr<Pending>(pending), abandoned, fd = socket.native_handle()](beast::error_code ec) {
+      if (ec == asio::error::operation_aborted) return;
+      char byte;
+      ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (!ec && peeked != 0 && !(peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return;  // data: not gone
+      abandoned->store(true);
+      if (auto alive = weak.lock(); alive && alive->wakeup && !alive->response) alive->wakeup->cancel();
+    });
     wakeup.expires_after(state_.config.http.request_timeout);
     co_await wakeup.async_wait(kUseTask);
+    beast::error_code ignored;
+    socket.cancel(ignored);
   }
   pending->wakeup = nullptr;
+  if (!pending->response && abandoned->load()) {
+    HttpResponse gone = HttpResponse::Text(503, "the client left");
+    gone.close_connection = true;
+    co_return gone;
+  }
   if (!pending->response) {
     log::Warn("http.handler_timeout");
     co_return HttpResponse::Text(503, "the server did not answer in time");

@@ -37,7 +37,9 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   // sits above the socket, so the session keeps its own deadline.
   void ArmDeadline(std::chrono::milliseconds timeout);
   void DisarmDeadline();
-  Task<HttpResponse> Call(const AsyncHttpHandler& handler, const HttpRequest& request);
+  // Runs an async handler; sets `abandoned` when the client closes the connection meanwhile.
+  Task<HttpResponse> Call(const AsyncHttpHandler& handler, const HttpRequest& request,
+                          std::shared_ptr<std::atomic<bool>> abandoned);
   void Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::UpgradeRequest request, const ClientKey& client);
   ClientKey KeyOf(const asio::ip::address& address) const;
   // The client this request is for: the peer, or the one a trusted proxy names; nullopt when a

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -35,6 +36,9 @@ class HttpRequest {
   virtual std::string_view body() const = 0;
   virtual std::optional<std::string_view> Header(std::string_view name) const = 0;
   virtual const ClientKey& client() const = 0;
+  // Set once the client has closed its connection while its request waits for an answer:
+  // blocking work for it may be skipped. Copy the pointer; it outlives the request.
+  virtual std::shared_ptr<const std::atomic<bool>> abandoned() const = 0;
 };
 
 struct HttpResponse {

@@ -37,9 +37,12 @@ struct WorkerPool::Impl {
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard = boost::asio::make_work_guard(io);
   std::vector<std::thread> threads;
+  int max_waiting = 0;
+  std::atomic<int> waiting{0};
 };
 
-WorkerPool::WorkerPool(int threads, Priority priority) : impl_(std::make_unique<Impl>()) {
+WorkerPool::WorkerPool(int threads, Priority priority, int max_waiting) : impl_(std::make_unique<Impl>()) {
+  impl_->max_waiting = max_waiting;
   for (int i = 0; i < threads; ++i) {
     impl_->threads.emplace_back([io = &impl_->io, priority] {
       if (priority == Priority::kBackground) LowerThisThreadsPriority();
@@ -54,5 +57,21 @@ WorkerPool::~WorkerPool() {
 }
 
 void WorkerPool::Submit(std::function<void()> job) { boost::asio::post(impl_->io, std::move(job)); }
+
+bool WorkerPool::TrySubmit(std::function<void()> job) {
+  Impl& impl = *impl_;
+  if (impl.max_waiting > 0 && impl.waiting.fetch_add(1) >= impl.max_waiting) {
+    impl.waiting.fetch_sub(1);
+    return false;
+  }
+  if (impl.max_waiting <= 0) impl.waiting.fetch_add(1);
+  boost::asio::post(impl.io, [&impl, job = std::move(job)] {
+    impl.waiting.fetch_sub(1);
+    job();
+  });
+  return true;
+}
+
+int WorkerPool::waiting() const { return impl_->waiting.load(); }
 
 }  // namespace haven::net

@@ -151,8 +151,9 @@ TEST_F(StreamTest, EachSideSendsOnlyItsOwnKinds) {
     ASSERT_TRUE(delivered);
     EXPECT_EQ(delivered->message, message);
     // From a counselor: the visitor's widget drops the stream.
-    auto receiver = NewReceiver();
-    auto wrong = sender_.Push(message, kStartMs);
+    StreamSender counselor_sender(key_, context_, kStartMs);
+    StreamReceiver receiver(key_, counselor_sender.header(), context_);
+    auto wrong = counselor_sender.Push(message, kStartMs);
     ASSERT_TRUE(wrong);
     EXPECT_EQ(receiver.Receive(wrong->seq, wrong->ciphertext).error().code, ErrorCode::kBadMessage);
   }

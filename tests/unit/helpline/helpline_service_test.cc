@@ -49,7 +49,9 @@ class FakeRequest final : public net::HttpRequest {
   std::string_view body() const override { return ""; }
   std::optional<std::string_view> Header(std::string_view) const override { return std::nullopt; }
   const net::ClientKey& client() const override { return key; }
+  std::shared_ptr<const std::atomic<bool>> abandoned() const override { return gone; }
   net::ClientKey key{};
+  std::shared_ptr<std::atomic<bool>> gone = std::make_shared<std::atomic<bool>>(false);
 };
 
 // One side of the conversation: a fake socket and the handler the endpoint made for it.

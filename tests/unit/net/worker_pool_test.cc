@@ -12,6 +12,24 @@
 namespace haven::net {
 namespace {
 
+TEST(WorkerPool, TrySubmitRefusesAtOnceBeyondTheBoundAndAcceptsAgainOnceDrained) {
+  std::atomic<bool> release{false};
+  std::atomic<int> done{0};
+  {
+    WorkerPool pool(1, WorkerPool::Priority::kNormal, 3);
+    // One job holds the only thread; three more may wait; the fifth is refused.
+    ASSERT_TRUE(pool.TrySubmit([&] { while (!release.load()) std::this_thread::yield(); ++done; }));
+    while (pool.waiting() != 0) std::this_thread::yield();  // the first one is running, not waiting
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(pool.TrySubmit([&] { ++done; }));
+    EXPECT_FALSE(pool.TrySubmit([&] { ++done; }));
+    EXPECT_EQ(pool.waiting(), 3);
+    release = true;
+    while (pool.waiting() != 0) std::this_thread::yield();
+    EXPECT_TRUE(pool.TrySubmit([&] { ++done; }));
+  }
+  EXPECT_EQ(done.load(), 5);
+}
+
 TEST(WorkerPool, RunsEveryJobOffTheCallingThreadBeforeDestruction) {
   std::atomic<int> done{0};
   std::mutex mutex;
