@@ -21,6 +21,7 @@ export type ApiErrorCode =
   | 'not_active'
   | 'not_allowed'
   | 'storage_unavailable'
+  | 'busy'
   | 'network'
   | 'bad_response'
   | 'unknown';
@@ -123,6 +124,7 @@ const kKnownCodes: readonly ApiErrorCode[] = [
   'not_active',
   'not_allowed',
   'storage_unavailable',
+  'busy',
 ];
 
 function failure<T>(code: ApiErrorCode, status = 0, retryAfterSeconds = 0): ApiResult<T> {

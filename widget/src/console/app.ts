@@ -239,6 +239,8 @@ export class ConsoleApp {
         return error.retryAfterSeconds > 0 ? this.t('login.lockedOut', { count: error.retryAfterSeconds }) : this.t('login.lockedOutLater');
       case 'not_active':
         return this.t('login.notActive');
+      case 'busy':
+        return this.t('login.busy', { count: Math.max(1, error.retryAfterSeconds) });
       case 'key_mismatch':
       case 'wrong_passphrase':
         return this.t('login.keyMismatch');

@@ -109,14 +109,15 @@ describe('console: enrolment and login (real server)', { skip: kind !== 'real' &
     await page.locator('#login-form button[type="submit"]:not([disabled])').waitFor({ timeout: 20000 });
     await page.locator('.form-status.error', { hasText: 'The handle, passphrase or code is not right.' }).waitFor();
 
-    // The third failure locks the account, and says so at once.
+    // The third failure locks this handle for this network (the browser's), and says so at once.
     await submitLogin(page, boris, '111111');
-    await page.locator('.form-status.error', { hasText: /Too many failed attempts\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
+    await page.locator('.form-status.error', { hasText: /Too many login attempts from this network\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
     await page.locator('#login-form button[type="submit"]:not([disabled])').waitFor({ timeout: 20000 });
 
-    // Even the right passphrase and code are refused for a while.
+    // From this same network even the right passphrase and code are refused for a while (from
+    // another network they would not be: Abuse.NobodyCanLockACounselorOutByKnowingTheHandle).
     await submitLogin(page, boris, await totp.next(boris.handle, boris.secret));
-    await page.locator('.form-status.error', { hasText: /Too many failed attempts\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
+    await page.locator('.form-status.error', { hasText: /Too many login attempts from this network\. Try again in \d+ seconds?\./ }).waitFor({ timeout: 20000 });
     await shot(page, 'console-login-locked-en');
     assert.equal(await page.locator('.connection-online').count(), 0);
     await context.close();
