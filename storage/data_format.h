@@ -11,6 +11,8 @@
 //   0  no FORMAT file: what Haven wrote before the marker existed (record values version 1;
 //      families default, accounts, sessions, conversations, stats, audit)
 //   1  the same records, with FORMAT, <data_dir>/clock.mark and duty records (sessions family)
+//   2  statistics as one sealed record per ISO week under a keyed name; format 1 kept them as
+//      counters and histograms whose keys named the week and the label in the clear
 //
 // Thread-safety: stateless functions; the caller holds the data directory lock.
 #pragma once
@@ -23,7 +25,7 @@
 
 namespace haven::storage {
 
-inline constexpr std::uint32_t kDataFormat = 1;
+inline constexpr std::uint32_t kDataFormat = 2;
 inline constexpr std::string_view kDataFormatFile = "FORMAT";
 
 // The directory's format: nullopt when there is no FORMAT file.

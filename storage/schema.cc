@@ -25,13 +25,16 @@ constexpr RecordDeclaration kRecords[] = {
   {kConversation, "conversation", Family::kConversations,
    "KeyedName(names key, \"chat\", chat id)",
    "storage.conversation_retention_days"},
-  {kStatsCounter, "stats counter", Family::kStats,
-   "iso_week:u32 0x03 dimension:u8 (1 conversations, 2 category, 3 age band, 4 language, 5 outcome) "
-   "length:u8 value (empty for conversations); one dimension per key, never a combination. "
-   "0x01, the retired four-way counter, is never reused",
+  {kStatsWeek, "stats week", Family::kStats,
+   "KeyedName(names key, \"stats week\", iso_week:u32); one sealed record per week holding every "
+   "counter and histogram of the week, padded to a multiple of 1024 bytes",
    "storage.stats_retention_days"},
-  {kStatsHistogram, "stats histogram", Family::kStats,
-   "iso_week:u32 0x02 kind:u8 (1 wait, 2 handling)",
+  {kStatsCounter, "stats counter (data format 1 and older)", Family::kStats,
+   "iso_week:u32 0x03 dimension:u8 length:u8 value, in the clear: read only by "
+   "`haven storage migrate`, which folds it into its week's record and deletes it",
+   "storage.stats_retention_days"},
+  {kStatsHistogram, "stats histogram (data format 1 and older)", Family::kStats,
+   "iso_week:u32 0x02 kind:u8 (1 wait, 2 handling): migrated like the counters",
    "storage.stats_retention_days"},
   {kAuditEntry, "audit entry", Family::kAudit,
    "'e' seq:u64",
@@ -78,6 +81,12 @@ constexpr FieldDeclaration kFields[] = {
   {kConversation, 10, "outcome", kText},
   {kConversation, 11, "resume_verifier", kBytes},
   {kConversation, 12, "leg", kUint},
+
+  {kStatsWeek, 1, "labels", kTextList},     // "<dimension digit>:<value>", one per counter
+  {kStatsWeek, 2, "counts", kUintList},     // the counters, in the order of labels
+  {kStatsWeek, 3, "wait", kUintList},       // kHistogramBuckets counts
+  {kStatsWeek, 4, "handling", kUintList},   // kHistogramBuckets counts
+  {kStatsWeek, 5, "padding", kBytes},       // so that a new label does not show in the size
 
   {kStatsCounter, 1, "count", kUint},
   {kStatsHistogram, 1, "buckets", kUintList},

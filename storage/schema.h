@@ -40,6 +40,7 @@ enum class RecordType : std::uint8_t {
   kAuditEntry = 7,
   kAuditHead = 8,
   kDuty = 9,
+  kStatsWeek = 10,
 };
 
 struct RecordDeclaration {

@@ -5,17 +5,13 @@
 #include <set>
 #include <tuple>
 
+#include "crypto/sealing.h"
 #include "storage/iso_week.h"
 #include "storage/record_codec.h"
 
 namespace haven::storage {
 namespace {
 
-// The byte after the week in a stats key. 0x01 was the four-way counter (category x age band
-// x language x outcome) of the first format: retired, never reused; a report meeting one
-// fails as corrupt rather than misread it.
-constexpr std::uint8_t kCounterKind = 3;
-constexpr std::uint8_t kHistogramKind = 2;
 constexpr std::size_t kMaxLabel = 32;
 
 bool IsLabel(std::string_view label) {
@@ -33,19 +29,12 @@ bool IsDimension(std::uint8_t byte) {
          byte <= static_cast<std::uint8_t>(StatsDimension::kOutcome);
 }
 
-Bytes CounterKey(std::uint32_t week, StatsDimension dimension, std::string_view value) {
-  return crypto::ByteWriter()
-      .U32(week)
-      .U8(kCounterKind)
-      .U8(static_cast<std::uint8_t>(dimension))
-      .U8(static_cast<std::uint8_t>(value.size()))
-      .Append(value)
-      .Take();
-}
+// Old (data format 1) keys, in the clear: iso_week:u32 kind:u8 ..., read only by the migration.
+constexpr std::uint8_t kOldCounterKind = 3;
+constexpr std::uint8_t kOldHistogramKind = 2;
+constexpr std::size_t kPaddingBlock = 1024;
 
-Bytes HistogramKey(std::uint32_t week, HistogramKind kind) {
-  return crypto::ByteWriter().U32(week).U8(kHistogramKind).U8(static_cast<std::uint8_t>(kind)).Take();
-}
+char DimensionDigit(StatsDimension dimension) { return static_cast<char>('0' + static_cast<int>(dimension)); }
 
 std::size_t BucketOf(std::uint64_t seconds, const std::array<std::uint64_t, 8>& bounds) {
   for (std::size_t i = 0; i < bounds.size(); ++i) {
@@ -79,33 +68,62 @@ std::string_view StatsDimensionName(StatsDimension dimension) {
   return "unknown";
 }
 
-Result<void> StatsStore::AddToCounts(WriteBatch& batch, RecordType type, const Bytes& key, std::size_t index,
-                                     std::size_t size, std::uint64_t expires_at) {
-  const bool counter = type == RecordType::kStatsCounter;
-  std::vector<std::uint64_t> counts(size, 0);
-  auto existing = records_.Get(Family::kStats, key);
-  if (!existing) return std::unexpected(existing.error());
-  if (*existing) {
-    auto reader = RecordReader::Parse(type, (*existing)->payload.bytes());
-    if (!reader) return std::unexpected(reader.error());
-    if (counter) {
-      counts[0] = reader->Uint("count");
-    } else {
-      counts = reader->UintList("buckets");
-      if (counts.size() != size) return Fail(ErrorCode::kCorrupt, "histogram bucket count");
+Bytes StatsStore::WeekKey(std::uint32_t week) const {
+  auto name = crypto::KeyedName(records_.keys().NamesKey(), "stats week", crypto::ByteWriter().U32(week).bytes());
+  return Bytes(name.begin(), name.end());
+}
+
+Result<std::optional<std::pair<StatsStore::WeekCounts, std::uint64_t>>> StatsStore::LoadWeek(std::uint32_t week) const {
+  auto stored = records_.Get(Family::kStats, WeekKey(week));
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) return std::nullopt;
+  auto reader = RecordReader::Parse(RecordType::kStatsWeek, (*stored)->payload.bytes());
+  if (!reader) return std::unexpected(reader.error());
+  auto labels = reader->TextList("labels");
+  auto counts = reader->UintList("counts");
+  auto wait = reader->UintList("wait");
+  auto handling = reader->UintList("handling");
+  if (labels.size() != counts.size() || wait.size() != kHistogramBuckets || handling.size() != kHistogramBuckets) {
+    return Fail(ErrorCode::kCorrupt, "stats week lists");
+  }
+  WeekCounts week_counts;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const std::string& label = labels[i];
+    if (label.size() < 2 || label[1] != ':' || !IsDimension(static_cast<std::uint8_t>(label[0] - '0'))) {
+      return Fail(ErrorCode::kCorrupt, "stats week label");
     }
-    expires_at = (*existing)->expires_at;  // a week's cells expire together
+    week_counts.counts[{static_cast<StatsDimension>(label[0] - '0'), label.substr(2)}] = counts[i];
   }
-  ++counts[index];
-  RecordWriter writer(type);
-  if (counter) {
-    writer.Uint("count", counts[0]);
-  } else {
-    writer.UintList("buckets", counts);
+  std::copy(wait.begin(), wait.end(), week_counts.wait.begin());
+  std::copy(handling.begin(), handling.end(), week_counts.handling.begin());
+  return std::pair{std::move(week_counts), (*stored)->expires_at};
+}
+
+Result<void> StatsStore::AddWeekPut(WriteBatch& batch, std::uint32_t week, const WeekCounts& counts, std::uint64_t expires_at) {
+  std::vector<std::string> labels;
+  std::vector<std::uint64_t> values;
+  for (const auto& [cell, count] : counts.counts) {
+    labels.push_back(std::string(1, DimensionDigit(cell.first)) + ":" + cell.second);
+    values.push_back(count);
   }
-  auto payload = writer.Finish();
-  if (!payload) return std::unexpected(payload.error());
-  return records_.AddPut(batch, Family::kStats, key, *payload, expires_at);
+  // Padded to a whole number of blocks, so a label new this week (say, a first "child_abuse")
+  // does not show as a longer record. The padding's own length prefix may grow with it: a few
+  // rounds settle it.
+  std::size_t padding = 0;
+  for (int round = 0; round < 4; ++round) {
+    RecordWriter writer(RecordType::kStatsWeek);
+    writer.TextList("labels", labels)
+        .UintList("counts", values)
+        .UintList("wait", std::vector<std::uint64_t>(counts.wait.begin(), counts.wait.end()))
+        .UintList("handling", std::vector<std::uint64_t>(counts.handling.begin(), counts.handling.end()))
+        .Binary("padding", Bytes(padding, 0));
+    auto payload = writer.Finish();
+    if (!payload) return std::unexpected(payload.error());
+    std::size_t short_by = (kPaddingBlock - payload->size() % kPaddingBlock) % kPaddingBlock;
+    if (short_by == 0) return records_.AddPut(batch, Family::kStats, WeekKey(week), *payload, expires_at);
+    padding += short_by;
+  }
+  return Fail(ErrorCode::kInvalidArgument, "stats week padding did not settle");
 }
 
 Result<void> StatsStore::Record(const StatsEvent& event) {
@@ -130,21 +148,18 @@ Result<void> StatsStore::Record(const StatsEvent& event) {
       std::max(now, event.time) + std::uint64_t{retention_.stats_retention_days} * kSecondsPerDay;
 
   std::lock_guard lock(mutex_);
+  auto loaded = LoadWeek(week);
+  if (!loaded) return std::unexpected(loaded.error());
+  WeekCounts counts;
+  if (*loaded) {
+    counts = std::move((*loaded)->first);
+    expires_at = (*loaded)->second;  // a week's counts expire together
+  }
+  for (const auto& [dimension, value] : counters) ++counts.counts[{dimension, std::string(value)}];
+  if (event.wait_seconds) ++counts.wait[BucketOf(*event.wait_seconds, kWaitBucketBounds)];
+  if (event.handling_seconds) ++counts.handling[BucketOf(*event.handling_seconds, kHandlingBucketBounds)];
   WriteBatch batch;
-  for (const auto& [dimension, value] : counters) {
-    auto added = AddToCounts(batch, RecordType::kStatsCounter, CounterKey(week, dimension, value), 0, 1, expires_at);
-    if (!added) return added;
-  }
-  if (event.wait_seconds) {
-    auto added = AddToCounts(batch, RecordType::kStatsHistogram, HistogramKey(week, HistogramKind::kWait),
-                             BucketOf(*event.wait_seconds, kWaitBucketBounds), kHistogramBuckets, expires_at);
-    if (!added) return added;
-  }
-  if (event.handling_seconds) {
-    auto added = AddToCounts(batch, RecordType::kStatsHistogram, HistogramKey(week, HistogramKind::kHandling),
-                             BucketOf(*event.handling_seconds, kHandlingBucketBounds), kHistogramBuckets, expires_at);
-    if (!added) return added;
-  }
+  if (auto put = AddWeekPut(batch, week, counts, expires_at); !put) return put;
   return records_.Write(batch, Durability::kSynced);
 }
 
@@ -167,53 +182,24 @@ Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to
   // Raw counts are summed per period first and suppressed only then: suppressing weeks and
   // adding them up would hide what a month can show, or show what a week must hide.
   RawSums raw;
-  KeyRange range{crypto::ByteWriter().U32(from_week).Take(), crypto::ByteWriter().U32(to_week + 1).Take()};
-  std::optional<Error> failure;
-  auto scanned = records_.ForEach(Family::kStats, range, [&](ByteView key, const Result<storage::Record>& record) {
-    if (!record) {
-      failure = record.error();
-      return false;
+  for (std::uint32_t week : weeks) {
+    auto loaded = LoadWeek(week);
+    if (!loaded) return std::unexpected(loaded.error());
+    if (!*loaded) continue;
+    const WeekCounts& counts = (*loaded)->first;
+    for (const auto& [cell, count] : counts.counts) {
+      raw.counts[{cell.first, period_of(week), cell.second}] += count;
+      raw.values[cell.first].insert(cell.second);
     }
-    crypto::ByteReader reader(key);
-    auto week = reader.U32();
-    auto kind = reader.U8();
-    if (!week || !kind || !IsIsoWeek(*week)) {
-      failure = Error{ErrorCode::kCorrupt, "stats key"};
-      return false;
+    bool any_wait = std::any_of(counts.wait.begin(), counts.wait.end(), [](auto n) { return n > 0; });
+    bool any_handling = std::any_of(counts.handling.begin(), counts.handling.end(), [](auto n) { return n > 0; });
+    for (auto [kind, buckets, any] : {std::tuple{HistogramKind::kWait, &counts.wait, any_wait},
+                                      std::tuple{HistogramKind::kHandling, &counts.handling, any_handling}}) {
+      if (!any) continue;
+      auto& sums = raw.histograms[{period_of(week), kind}];
+      for (std::size_t i = 0; i < kHistogramBuckets; ++i) sums[i] += (*buckets)[i];
     }
-    if (kind == kCounterKind) {
-      auto dimension = reader.U8();
-      auto length = reader.U8();
-      auto value = length ? reader.Take(*length) : std::nullopt;
-      auto payload = RecordReader::Parse(RecordType::kStatsCounter, record->payload.bytes());
-      if (!payload || !dimension || !IsDimension(*dimension) || !value || !reader.Finished()) {
-        failure = payload ? Error{ErrorCode::kCorrupt, "stats counter key"} : payload.error();
-        return false;
-      }
-      auto named = static_cast<StatsDimension>(*dimension);
-      std::string text(crypto::AsText(*value));
-      raw.counts[{named, period_of(*week), text}] += payload->Uint("count");
-      raw.values[named].insert(std::move(text));
-      return true;
-    }
-    auto histogram_kind = reader.U8();
-    auto payload = RecordReader::Parse(RecordType::kStatsHistogram, record->payload.bytes());
-    if (kind != kHistogramKind || !histogram_kind || (*histogram_kind != 1 && *histogram_kind != 2) ||
-        !reader.Finished() || !payload) {
-      failure = payload ? Error{ErrorCode::kCorrupt, "stats key"} : payload.error();
-      return false;
-    }
-    auto counts = payload->UintList("buckets");
-    if (counts.size() != kHistogramBuckets) {
-      failure = Error{ErrorCode::kCorrupt, "histogram bucket count"};
-      return false;
-    }
-    auto& sums = raw.histograms[{period_of(*week), static_cast<HistogramKind>(*histogram_kind)}];
-    for (std::size_t i = 0; i < kHistogramBuckets; ++i) sums[i] += counts[i];
-    return true;
-  });
-  if (!scanned) return std::unexpected(scanned.error());
-  if (failure) return std::unexpected(*failure);
+  }
 
   raw.values[StatsDimension::kConversations] = {""};
   for (StatsDimension dimension : kStatsDimensions) {
@@ -247,6 +233,62 @@ Result<StatsReport> StatsStore::Report(std::uint32_t from_week, std::uint32_t to
     report.histograms.push_back(histogram);
   }
   return report;
+}
+
+Result<std::size_t> StatsStore::MigrateClearKeys() {
+  std::lock_guard lock(mutex_);
+  std::map<std::uint32_t, std::pair<WeekCounts, std::uint64_t>> weeks;
+  std::vector<Bytes> old_keys;
+  std::optional<Error> failure;
+  auto scanned = records_.ForEach(Family::kStats, KeyRange::All(), [&](ByteView key, const Result<storage::Record>& record) {
+    crypto::ByteReader reader(key);
+    auto week = reader.U32();
+    auto kind = reader.U8();
+    // A format-2 key is a 32-byte keyed name; an old one is the week, a kind and at most a label.
+    if (key.size() == 32 || !week || !kind || !IsIsoWeek(*week) || (kind != kOldCounterKind && kind != kOldHistogramKind)) return true;
+    if (!record && record.error().code == ErrorCode::kShredded) {
+      old_keys.emplace_back(key.begin(), key.end());  // expired: unreadable already, and now gone
+      return true;
+    }
+    if (!record) {
+      failure = record.error();
+      return false;
+    }
+    auto& [counts, expires_at] = weeks[*week];
+    expires_at = std::max(expires_at, record->expires_at);
+    if (kind == kOldCounterKind) {
+      auto dimension = reader.U8();
+      auto length = reader.U8();
+      auto value = length ? reader.Take(*length) : std::nullopt;
+      auto payload = RecordReader::Parse(RecordType::kStatsCounter, record->payload.bytes());
+      if (!payload || !dimension || !IsDimension(*dimension) || !value || !reader.Finished()) {
+        failure = Error{ErrorCode::kCorrupt, "old stats counter"};
+        return false;
+      }
+      counts.counts[{static_cast<StatsDimension>(*dimension), std::string(crypto::AsText(*value))}] += payload->Uint("count");
+    } else {
+      auto histogram = reader.U8();
+      auto payload = RecordReader::Parse(RecordType::kStatsHistogram, record->payload.bytes());
+      auto buckets = payload ? payload->UintList("buckets") : std::vector<std::uint64_t>{};
+      if (!histogram || (*histogram != 1 && *histogram != 2) || buckets.size() != kHistogramBuckets) {
+        failure = Error{ErrorCode::kCorrupt, "old stats histogram"};
+        return false;
+      }
+      auto& target = *histogram == 1 ? counts.wait : counts.handling;
+      for (std::size_t i = 0; i < kHistogramBuckets; ++i) target[i] += buckets[i];
+    }
+    old_keys.emplace_back(key.begin(), key.end());
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (failure) return std::unexpected(*failure);
+  WriteBatch batch;
+  for (const auto& [week, entry] : weeks) {
+    if (auto put = AddWeekPut(batch, week, entry.first, entry.second); !put) return std::unexpected(put.error());
+  }
+  for (const auto& key : old_keys) batch.Delete(Family::kStats, key);
+  if (auto written = records_.Write(batch, Durability::kSynced); !written) return std::unexpected(written.error());
+  return old_keys.size();
 }
 
 }  // namespace haven::storage

@@ -11,9 +11,13 @@
 // No cross-tabulation is kept: nothing records which age band went with which topic or
 // outcome, so no combination of answers can single a person out, whoever reads the store.
 //
-// Keys are in the clear (schema.cc: week first, so a report is one range scan); they hold
-// only the week and short labels from the server's fixed vocabularies, which Record checks
-// ([A-Za-z0-9_.+-], 1..32 bytes) so free text can never end up in a key. Counts are sealed.
+// A week is one sealed record under a keyed name (schema.cc, kStatsWeek): no key, value or
+// log entry says which week, which label or how many without the storage keys, and each
+// conversation rewrites the whole week rather than adding a record per counter (before data
+// format 2, keys such as "outcome=support_given" were in the clear, one write per increment,
+// so a quiet week gave each chat's profile to whoever held the disk). The record is padded to
+// a multiple of 1024 bytes. Labels come from the server's fixed vocabularies, which Record
+// checks ([A-Za-z0-9_.+-], 1..32 bytes).
 //
 // Report sums raw counts per period (week or month) inside storage and suppresses them there
 // (stats_suppression.h, k = 5), so raw small counts never leave the store.
@@ -23,6 +27,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -121,11 +126,22 @@ class StatsStore {
   Result<StatsReport> Report(std::uint32_t from_week, std::uint32_t to_week,
                              StatsPeriod period = StatsPeriod::kWeek) const;
 
+  // Data format 1 -> 2 (`haven storage migrate`): folds every clear-keyed counter and histogram
+  // into its week's sealed record and deletes them. Returns how many old records there were.
+  Result<std::size_t> MigrateClearKeys();
+
+  // One week as it is sealed (public for the migration and the tests).
+  struct WeekCounts {
+    std::map<std::pair<StatsDimension, std::string>, std::uint64_t> counts;
+    std::array<std::uint64_t, kHistogramBuckets> wait{};
+    std::array<std::uint64_t, kHistogramBuckets> handling{};
+  };
+  Bytes WeekKey(std::uint32_t week) const;
+
  private:
-  // Adds one to entry `index` of the uint list at `key` (created expiring at `expires_at`)
-  // inside `batch`. `key` must not be in the batch yet: the read does not see it.
-  Result<void> AddToCounts(WriteBatch& batch, RecordType type, const Bytes& key, std::size_t index,
-                           std::size_t size, std::uint64_t expires_at);
+  // The week's counts and when they expire; nullopt when the week has none.
+  Result<std::optional<std::pair<WeekCounts, std::uint64_t>>> LoadWeek(std::uint32_t week) const;
+  Result<void> AddWeekPut(WriteBatch& batch, std::uint32_t week, const WeekCounts& counts, std::uint64_t expires_at);
 
   SealedRecords& records_;
   RetentionSettings retention_;

@@ -73,8 +73,9 @@ Result<MigrationReport> StorageRuntime::Migrate(const StorageOptions& options, c
     report.to = kDataFormat;
     if (report.from > kDataFormat) return std::unexpected(CheckDataFormat(*format, true).error());
     if (report.from == kDataFormat) return report;
-    // 0 -> 1: the records are unchanged; the marker is what is new. Opening below proves the
-    // keys open the data and replays its log before the marker says it is current.
+    // 0 -> 1: the records are unchanged; the marker is what is new. 1 -> 2: statistics move
+    // into sealed week records (below). Opening proves the keys open the data and replays its
+    // log before the marker says it is current.
     if (auto marked = WriteDataFormat(options.data_dir, kDataFormat); !marked) return std::unexpected(marked.error());
   }
   auto opened = Open(options, clock);
@@ -82,6 +83,16 @@ Result<MigrationReport> StorageRuntime::Migrate(const StorageOptions& options, c
     (void)WriteDataFormat(options.data_dir, report.from);  // the data stays as it was found
     return std::unexpected(opened.error());
   }
+  auto migrated = (*opened)->stores().stats().MigrateClearKeys();
+  if (!migrated) {
+    opened->reset();
+    (void)WriteDataFormat(options.data_dir, report.from);
+    return std::unexpected(migrated.error());
+  }
+  // The old keys are deleted; compacting now means they leave the table files at once, not at
+  // the next maintenance run.
+  (void)(*opened)->database().Compact(Family::kStats);
+  report.stats_records = *migrated;
   auto accounts = (*opened)->stores().accounts().List();
   if (!accounts) {
     opened->reset();

@@ -54,6 +54,7 @@ struct MigrationReport {
   std::uint32_t from = 0;      // the format found (data_format.h)
   std::uint32_t to = 0;        // the format written
   std::size_t accounts = 0;    // accounts read back after the migration
+  std::size_t stats_records = 0;  // clear-keyed statistics records folded into sealed weeks (1 -> 2)
 };
 
 struct StorageHealth {

@@ -202,7 +202,9 @@ int RunStorageMigrate(const StorageInspectOptions& options) {
     std::cout << "The data is already in format " << report->to << "; nothing to do.\n";
   } else {
     std::cout << "Migrated " << config->server.data_dir << " from format " << report->from << " to format " << report->to
-              << "; " << report->accounts << " accounts read back. Start Haven now.\n";
+              << "; " << report->accounts << " accounts read back";
+    if (report->stats_records > 0) std::cout << ", " << report->stats_records << " statistics records sealed";
+    std::cout << ". Start Haven now.\n";
   }
   return 0;
 }

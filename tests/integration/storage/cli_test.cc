@@ -129,7 +129,7 @@ TEST(StorageCommands, BackupCreateCopiesTheDataButNotTheKeys) {
   ASSERT_EQ(status, 0) << output;
   EXPECT_NE(output.find("does NOT contain the storage keys"), std::string::npos) << output;
   EXPECT_TRUE(fs::exists(backup / "rocksdb" / "CURRENT"));
-  EXPECT_EQ(ReadFile(backup / "FORMAT"), "haven-data-format 1\n");
+  EXPECT_EQ(ReadFile(backup / "FORMAT"), "haven-data-format 2\n");
   EXPECT_EQ(fs::status(backup).permissions() & fs::perms::all, fs::perms::owner_all);
   std::string backup_bytes, key_bytes;
   for (const auto& entry : fs::recursive_directory_iterator(backup)) {

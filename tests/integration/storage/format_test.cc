@@ -42,7 +42,7 @@ TEST_F(DataFormat, TheFirstFormatIsRefusedUntilMigratedThenReadsBack) {
 
   auto [migrated, report] = RunHaven("storage migrate --config " + config());
   ASSERT_EQ(migrated, 0) << report;
-  EXPECT_NE(report.find("from format 0 to format 1; 2 accounts read back"), std::string::npos) << report;
+  EXPECT_NE(report.find("from format 0 to format 2; 2 accounts read back"), std::string::npos) << report;
   auto [listed, accounts] = RunHaven("counselor list --config " + config());
   ASSERT_EQ(listed, 0) << accounts;
   EXPECT_NE(accounts.find("maria\tcounselor\tinvited"), std::string::npos) << accounts;
@@ -51,7 +51,7 @@ TEST_F(DataFormat, TheFirstFormatIsRefusedUntilMigratedThenReadsBack) {
 
   auto [again, nothing] = RunHaven("storage migrate --config " + config());
   EXPECT_EQ(again, 0);
-  EXPECT_NE(nothing.find("already in format 1"), std::string::npos) << nothing;
+  EXPECT_NE(nothing.find("already in format 2"), std::string::npos) << nothing;
 }
 
 TEST_F(DataFormat, ANewerFormatIsRefusedAndNotMigratedBack) {

@@ -195,9 +195,10 @@ std::optional<int> ServerProcess::WaitForExit(std::chrono::milliseconds timeout)
 std::string ServerProcess::StandardOutput() const { return ReadFile(dir_ / "stdout.txt"); }
 std::string ServerProcess::StandardError() const { return ReadFile(dir_ / "stderr.txt"); }
 
-std::string ServerProcess::AllFileBytes() const {
+std::string ServerProcess::AllFileBytes(bool except_config) const {
   std::string all;
   for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+    if (except_config && entry.path() == config_path()) continue;
     if (entry.is_regular_file()) all += ReadFile(entry.path());
   }
   return all;

@@ -63,8 +63,9 @@ class ServerProcess {
 
   std::string StandardOutput() const;
   std::string StandardError() const;
-  // Every byte of every file under dir() (data, logs, config), for canary searches.
-  std::string AllFileBytes() const;
+  // Every byte of every file under dir() (data, logs, config), for canary searches; with
+  // `except_config`, all but the config file (which names what the test configured).
+  std::string AllFileBytes(bool except_config = false) const;
 
  private:
   void Launch();

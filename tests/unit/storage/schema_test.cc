@@ -33,6 +33,7 @@ std::optional<RecordType> TypeOfKey(Family family, ByteView key) {
       return std::nullopt;
     case Family::kConversations: return key.size() == 32 ? std::optional(RecordType::kConversation) : std::nullopt;
     case Family::kStats:
+      if (key.size() == 32) return RecordType::kStatsWeek;
       if (key.size() > 4 && key[4] == 3) return RecordType::kStatsCounter;
       if (key.size() > 4 && key[4] == 2) return RecordType::kStatsHistogram;
       return std::nullopt;
@@ -150,6 +151,9 @@ TEST_F(SchemaTest, EveryFieldEveryStoreWritesIsDeclaredAndEveryDeclaredFieldIsWr
   auto problems = Undeclared(stores_.records(), written);
   EXPECT_TRUE(problems.empty()) << problems.front();
   for (const auto& field : FieldDeclarations()) {
+    // Types kept only so that `haven storage migrate` can read an older format are written by
+    // nothing any more.
+    if (std::string_view(Declaration(field.record).name).ends_with("(data format 1 and older)")) continue;
     EXPECT_TRUE(written[field.record].contains(field.id))
         << Declaration(field.record).name << "." << field.name << " is declared but no store writes it";
   }

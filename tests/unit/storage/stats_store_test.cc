@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "storage/iso_week.h"
 #include "storage/record_codec.h"
@@ -62,33 +63,38 @@ TEST_F(StatsReportTest, AChatWithTwoTopicsCountsOnceAndOnceInEachTopic) {
   EXPECT_EQ(report.counts.back().dimension, StatsDimension::kOutcome);
 }
 
-// What the store holds: a counter per dimension and value, never a combination of two.
-TEST_F(StatsReportTest, TheStoreKeepsOneDimensionPerCounter) {
-  StatsEvent two_topics = Event("referred", 20, 400);
-  two_topics.categories = {"violence", "stalking"};
+// What the store holds: one sealed record per week under a keyed name, whose counters keep one
+// dimension each, never a combination of two; and no label, week or count in any key or value
+// as stored (before data format 2 the keys read "outcome=referred", one write per increment).
+TEST_F(StatsReportTest, TheStoreKeepsOneSealedRecordPerWeekAndOneDimensionPerCounter) {
+  StatsEvent two_topics = Event("canaryoutcome", 20, 400);
+  two_topics.categories = {"canarytopic", "stalking"};
+  two_topics.language = "canarylanguage";
   Record(1, two_topics);
-  std::map<std::uint8_t, std::vector<std::string>> values_by_dimension;
-  std::size_t histograms = 0;
-  auto scanned = stores_.records().ForEach(Family::kStats, KeyRange::All(), [&](ByteView key, const Result<storage::Record>&) {
-    crypto::ByteReader reader(key);
-    EXPECT_EQ(reader.U32(), week_);
-    auto kind = reader.U8();
-    if (kind == 2) {
-      ++histograms;
-      return true;
+  std::size_t records = 0;
+  auto scanned = stores_.records().ForEach(Family::kStats, KeyRange::All(), [&](ByteView key, const Result<storage::Record>& record) {
+    ++records;
+    EXPECT_EQ(Bytes(key.begin(), key.end()), stores_.stats().WeekKey(week_));
+    auto reader = RecordReader::Parse(RecordType::kStatsWeek, record->payload.bytes());
+    EXPECT_TRUE(reader);
+    for (const auto& label : reader->TextList("labels")) {
+      EXPECT_EQ(label[1], ':') << label;  // "<one dimension>:<one value>"
     }
-    EXPECT_EQ(kind, 3);
-    auto dimension = reader.U8();
-    auto length = reader.U8();
-    auto value = reader.Take(length.value_or(0));
-    EXPECT_TRUE(dimension && value && reader.Finished()) << "one value per key";
-    values_by_dimension[*dimension].emplace_back(crypto::AsText(*value));
+    EXPECT_EQ(reader->TextList("labels"), (std::vector<std::string>{"1:", "2:canarytopic", "2:stalking", "3:adult", "4:canarylanguage", "5:canaryoutcome"}));
+    EXPECT_EQ(record->payload.size() % 1024, 0u) << "padded, so that a new label does not show in the size";
     return true;
   });
   ASSERT_TRUE(scanned);
-  EXPECT_EQ(histograms, 2u);
-  EXPECT_EQ(values_by_dimension, (std::map<std::uint8_t, std::vector<std::string>>{
-                                     {1, {""}}, {2, {"stalking", "violence"}}, {3, {"adult"}}, {4, {"bg"}}, {5, {"referred"}}}));
+  EXPECT_EQ(records, 1u);
+  // As stored: nothing readable.
+  std::string raw;
+  ASSERT_TRUE(store_.ForEach(Family::kStats, KeyRange::All(), [&](ByteView key, ByteView value) {
+    raw += std::string(crypto::AsText(key)) + std::string(crypto::AsText(value));
+    return true;
+  }));
+  for (const char* canary : {"canarytopic", "canaryoutcome", "canarylanguage", "stalking", "adult"}) {
+    EXPECT_EQ(raw.find(canary), std::string::npos) << canary;
+  }
 }
 
 TEST_F(StatsReportTest, CountsBelowFiveAreSuppressedAndZeroIsShown) {
@@ -305,21 +311,44 @@ TEST_F(StatsStoreTest, LabelsMustComeFromAVocabularyNotFreeText) {
   EXPECT_TRUE(stores_.stats().Record(oldest));
 }
 
-// A counter of the first format (0x01: the four-way cube) is never misread as a count.
-TEST_F(StatsStoreTest, ARetiredCounterKeyIsCorruptNotACount) {
-  crypto::ByteWriter key;
-  key.U32(IsoWeek(testing::kStart)).U8(1);
-  for (std::string_view label : {"violence", "adult", "bg", "referred"}) {
-    key.U8(static_cast<std::uint8_t>(label.size())).Append(label);
-  }
-  RecordWriter count(RecordType::kStatsCounter);
-  count.Uint("count", 9);
-  ASSERT_TRUE(stores_.records().Put(Family::kStats, key.Take(), *count.Finish(), testing::kStart + 86400,
-                                    Durability::kSynced));
+// Data format 1 kept clear-keyed counters; the migration folds them into the sealed week and
+// deletes them, and the report then reads the same numbers.
+TEST_F(StatsStoreTest, TheMigrationFoldsClearKeyedCountersIntoTheSealedWeek) {
   std::uint32_t week = IsoWeek(testing::kStart);
+  auto put_counter = [&](std::uint8_t dimension, std::string_view value, std::uint64_t n) {
+    crypto::ByteWriter key;
+    key.U32(week).U8(3).U8(dimension).U8(static_cast<std::uint8_t>(value.size())).Append(value);
+    RecordWriter count(RecordType::kStatsCounter);
+    count.Uint("count", n);
+    ASSERT_TRUE(stores_.records().Put(Family::kStats, key.Take(), *count.Finish(), testing::kStart + 86400 * 400, Durability::kSynced));
+  };
+  put_counter(1, "", 6);
+  put_counter(2, "violence", 6);
+  put_counter(3, "adult", 6);
+  put_counter(4, "bg", 6);
+  put_counter(5, "referred", 6);
+  RecordWriter histogram(RecordType::kStatsHistogram);
+  histogram.UintList("buckets", {6, 0, 0, 0, 0, 0, 0, 0, 0});
+  ASSERT_TRUE(stores_.records().Put(Family::kStats, crypto::ByteWriter().U32(week).U8(2).U8(1).Take(), *histogram.Finish(),
+                                    testing::kStart + 86400 * 400, Durability::kSynced));
+  auto migrated = stores_.stats().MigrateClearKeys();
+  ASSERT_TRUE(migrated);
+  EXPECT_EQ(*migrated, 6u);
+  std::size_t records = 0;
+  ASSERT_TRUE(stores_.records().ForEach(Family::kStats, KeyRange::All(), [&](ByteView key, const Result<storage::Record>&) {
+    ++records;
+    EXPECT_EQ(key.size(), 32u) << "only the keyed week is left";
+    return true;
+  }));
+  EXPECT_EQ(records, 1u);
   auto report = stores_.stats().Report(week, week);
-  ASSERT_FALSE(report);
-  EXPECT_EQ(report.error().code, ErrorCode::kCorrupt);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(Conversations(*report, week), 6u);
+  EXPECT_EQ(Table(*report, StatsDimension::kOutcome, week), (std::map<std::string, Shown>{{"referred", 6}}));
+  ASSERT_EQ(report->histograms.size(), 1u);
+  EXPECT_EQ(report->histograms[0].buckets[0], 6u);
+  // Nothing to do the second time.
+  EXPECT_EQ(*stores_.stats().MigrateClearKeys(), 0u);
 }
 
 TEST_F(StatsStoreTest, CountersExpireAfterFiveYears) {
