@@ -63,6 +63,10 @@ const std::map<std::string, std::string>& LoadSettings() {
       // Every visitor of a run comes from the loopback network: the per-network join limit
       // (30 a minute) would refuse all but the first few.
       {"helpline.visitor_connections_per_minute", "1000000"},
+      // Likewise the per-network connection and WebSocket caps, and the counselors' logins.
+      {"server.max_connections_per_network", "1000000"},
+      {"websocket.max_per_network", "1000000"},
+      {"auth.login_attempts_per_minute", "10000"},
       // A closed loop sends as fast as the server answers: far above a person's 50 frames a
       // second per visitor and 200 per counselor.
       {"helpline.visitor_frames_per_second", "100000"},

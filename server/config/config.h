@@ -23,6 +23,15 @@ struct ServerSettings {
   // Descriptors kept out of max_connections' reach (storage files, log, admin socket, a refused
   // accept): max_connections is lowered at start until it fits beside them.
   int reserved_descriptors = 512;
+  // One network (an IPv4 address, or an IPv6 prefix of ipv6_network_prefix bits) may hold at
+  // most this many connections; beyond: 503. A trusted proxy's connections are not counted
+  // (its clients are; nginx's limit_conn does that, see ops/nginx).
+  int max_connections_per_network = 200;
+  int ipv6_network_prefix = 64;
+  // The last connections of max_connections (at most a tenth of it) serve only counselors' paths
+  // (the console, the API but /api/helpline, /ws/counselor): a flood of visitors' pages cannot
+  // lock the staff out.
+  int counselor_reserved_connections = 100;
   std::chrono::milliseconds shutdown_deadline{10000};
   std::string data_dir;                      // required by `haven serve`
   bool operator==(const ServerSettings&) const = default;
@@ -56,6 +65,7 @@ struct WebSocketSettings {
   std::uint32_t outbound_queue_bytes = 262144;
   std::chrono::milliseconds handshake_timeout{5000};
   std::chrono::milliseconds idle_timeout{60000};  // no traffic nor pong for this long: closed
+  std::uint32_t max_per_network = 50;             // WebSockets of one network; beyond: close 1008
   bool operator==(const WebSocketSettings&) const = default;
 };
 

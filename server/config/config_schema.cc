@@ -186,6 +186,9 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<int>("server", "event_loop_threads", "integer", [](Config& c) -> auto& { return c.server.event_loop_threads; }, 1, 64));
   fields.push_back(IntegerField<int>("server", "worker_threads", "integer", [](Config& c) -> auto& { return c.server.worker_threads; }, 1, 64));
   fields.push_back(IntegerField<int>("server", "max_connections", "integer", [](Config& c) -> auto& { return c.server.max_connections; }, 1, 1000000));
+  fields.push_back(IntegerField<int>("server", "max_connections_per_network", "integer", [](Config& c) -> auto& { return c.server.max_connections_per_network; }, 1, 1000000));
+  fields.push_back(IntegerField<int>("server", "ipv6_network_prefix", "integer", [](Config& c) -> auto& { return c.server.ipv6_network_prefix; }, 32, 128));
+  fields.push_back(IntegerField<int>("server", "counselor_reserved_connections", "integer", [](Config& c) -> auto& { return c.server.counselor_reserved_connections; }, 0, 100000));
   fields.push_back(IntegerField<int>("server", "reserved_descriptors", "integer", [](Config& c) -> auto& { return c.server.reserved_descriptors; }, 64, 65536));
   fields.push_back(IntegerField<milliseconds>("server", "shutdown_deadline_ms", "milliseconds", [](Config& c) -> auto& { return c.server.shutdown_deadline; }, 100, 60000));
   fields.push_back(StringField("server", "data_dir", [](Config& c) -> auto& { return c.server.data_dir; }, nullptr));
@@ -202,6 +205,7 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("tls", "hsts_max_age_seconds", "integer", [](Config& c) -> auto& { return c.tls.hsts_max_age_seconds; }, 0, 63072000));
 
   fields.push_back(StringListField("websocket", "allowed_origins", [](Config& c) -> auto& { return c.websocket.allowed_origins; }, CheckOrigin));
+  fields.push_back(IntegerField<std::uint32_t>("websocket", "max_per_network", "integer", [](Config& c) -> auto& { return c.websocket.max_per_network; }, 1, 1000000));
   fields.push_back(IntegerField<std::uint32_t>("websocket", "read_message_max_bytes", "bytes", [](Config& c) -> auto& { return c.websocket.read_message_max_bytes; }, 256, 1 << 20));
   fields.push_back(IntegerField<std::uint32_t>("websocket", "outbound_queue_frames", "integer", [](Config& c) -> auto& { return c.websocket.outbound_queue_frames; }, 1, 65536));
   fields.push_back(IntegerField<std::uint32_t>("websocket", "outbound_queue_bytes", "bytes", [](Config& c) -> auto& { return c.websocket.outbound_queue_bytes; }, 1024, 64 << 20));

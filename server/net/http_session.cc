@@ -36,6 +36,16 @@ std::optional<HttpResponse> ResponseForReadError(const beast::error_code& ec) {
   return HttpResponse::Text(400, "malformed request: " + ec.message());
 }
 
+// The paths the last server.counselor_reserved_connections connections serve: the console and
+// operator view, their assets, the API (but the visitor's /api/helpline), /ws/counselor, health.
+bool ServesCounselors(std::string_view path) {
+  if (path == "/api/helpline") return false;
+  for (std::string_view prefix : {"/console", "/operator", "/api/", "/assets/", "/ws/counselor", "/healthz", "/readyz", "/metrics"}) {
+    if (path.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
 // RFC 6455 §4.2.1: the key is 16 bytes in base64, so 22 characters of the alphabet, of which the
 // last carries 4 bits of padding (A, Q, g or w), then "==".
 bool IsWebSocketKey(std::string_view key) {
@@ -73,15 +83,20 @@ HttpSession::HttpSession(Socket socket, EventLoop& loop, ServerState& state, Con
   from_trusted_proxy_ = std::ranges::find(state_.trusted_proxies, remote.address()) != state_.trusted_proxies.end();
 }
 
-ClientKey HttpSession::KeyOf(const asio::ip::address& address) const {
-  if (!state_.address_keyer) return {};
-  if (address.is_v4()) {
-    auto bytes = address.to_v4().to_bytes();
-    return state_.address_keyer(bytes.data(), bytes.size());
+ClientKey NetworkKeyOf(const ServerState& state, const asio::ip::address& address) {
+  if (!state.address_keyer) return {};
+  if (address.is_v4() || address.to_v6().is_v4_mapped()) {
+    auto bytes = (address.is_v4() ? address.to_v4() : asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6())).to_bytes();
+    return state.address_keyer(bytes.data(), bytes.size());
   }
+  // One home or phone gets a whole prefix: its other addresses are the same network.
   auto bytes = address.to_v6().to_bytes();
-  return state_.address_keyer(bytes.data(), bytes.size());
+  int prefix = std::clamp(state.config.server.ipv6_network_prefix, 0, 128);
+  for (int bit = prefix; bit < 128; ++bit) bytes[bit / 8] &= static_cast<std::uint8_t>(~(0x80u >> (bit % 8)));
+  return state.address_keyer(bytes.data(), bytes.size());
 }
+
+ClientKey HttpSession::KeyOf(const asio::ip::address& address) const { return NetworkKeyOf(state_, address); }
 
 // A trusted proxy appends the address it saw to X-Forwarded-For, so the last entry is the one
 // no client can forge. One proxy connection carries many clients: this runs per request.
@@ -225,6 +240,11 @@ Task<void> HttpSession::Run() {
       co_await Write(HttpResponse::Text(400, "malformed request: X-Forwarded-For is not an address"), false, false);
       break;
     }
+    if (slot_.reserved && !ServesCounselors(view.path())) {
+      // Out of the share kept for counselors: a visitor's page or socket waits for room.
+      co_await Write(HttpResponse::Text(503, "server is at its connection limit"), false, false);
+      break;
+    }
     RouteMatch match = state_.router.Match(view.method(), view.path());
     bool upgrade = beast::websocket::is_upgrade(request);
 
@@ -337,8 +357,14 @@ void HttpSession::Upgrade(const WebSocketEndpoint& endpoint, WebSocketSession::U
     if (ec) return;
     transport = Transport(Socket(home.executor(), protocol, native));
   }
-  auto session =
-      std::make_shared<WebSocketSession>(std::move(transport), home, state_, std::move(slot_), endpoint, client);
+  // WebSockets per network, counted per request (so behind a proxy too): over the limit the
+  // upgrade completes and closes at once with 1008, which a client can tell from a failure.
+  slot_.websocket = NetworkSlot::TryAcquire(state_.websockets_per_network, client,
+                                            static_cast<int>(state_.config.websocket.max_per_network));
+  bool over_network_limit = !slot_.websocket;
+  if (over_network_limit) log::Info("websocket.network_limit");
+  auto session = std::make_shared<WebSocketSession>(std::move(transport), home, state_, std::move(slot_), endpoint, client,
+                                                    over_network_limit);
   Spawn(home.executor(), "websocket_session",
         [session, request = std::move(request)]() mutable { return session->Run(std::move(request)); });
 }

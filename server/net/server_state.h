@@ -29,7 +29,13 @@ struct ServerState {
   EventLoop* home_loop = nullptr;
   std::atomic<bool> stopping{false};
   std::atomic<int> connections{0};
+  NetworkCounts connections_per_network;  // server.max_connections_per_network
+  NetworkCounts websockets_per_network;   // websocket.max_per_network
 };
+
+// The network a peer's address belongs to, as a ClientKey: an IPv4 address, or the IPv6 prefix
+// of server.ipv6_network_prefix bits (one household or phone gets a whole /64).
+ClientKey NetworkKeyOf(const ServerState& state, const asio::ip::address& address);
 
 // One io_context, run by one thread, owning the sockets assigned to it.
 struct EventLoop {

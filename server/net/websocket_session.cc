@@ -15,8 +15,9 @@ constexpr std::size_t kReadPiece = 512;
 }  // namespace
 
 WebSocketSession::WebSocketSession(Transport transport, EventLoop& loop, ServerState& state, ConnectionSlot slot,
-                                   const WebSocketEndpoint& endpoint, const ClientKey& client)
-    : ws_(std::move(transport)),
+                                   const WebSocketEndpoint& endpoint, const ClientKey& client, bool over_network_limit)
+    : over_network_limit_(over_network_limit),
+      ws_(std::move(transport)),
       close_deadline_(loop.executor()),
       loop_(loop),
       state_(state),
@@ -60,12 +61,12 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
     Finish();
     co_return;
   }
-  {
+  if (over_network_limit_) {
+    Close(kClosePolicy, "too many connections from one network");
+  } else {
     BeastRequest view(request, client_);
     handler_ = endpoint_.open(*this, view);
-  }
-  if (!handler_) {
-    Close(kClosePolicy, "endpoint refused the connection");
+    if (!handler_) Close(kClosePolicy, "endpoint refused the connection");
   }
   if (!write_in_flight_) ws_.next_layer().Uncork();
   // The connection lives on in its read and write completions; this coroutine (and the

@@ -34,8 +34,10 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
  public:
   using UpgradeRequest = beast::http::request<beast::http::string_body>;
 
+  // `over_network_limit`: websocket.max_per_network is reached for this client's network; the
+  // session completes the handshake and closes with 1008 without opening the endpoint.
   WebSocketSession(Transport transport, EventLoop& loop, ServerState& state, ConnectionSlot slot,
-                   const WebSocketEndpoint& endpoint, const ClientKey& client);
+                   const WebSocketEndpoint& endpoint, const ClientKey& client, bool over_network_limit = false);
   ~WebSocketSession() override;
 
   // Completes the opening handshake and starts reading; the session then lives in its
@@ -54,6 +56,7 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
   void Finish();
   void ForceClose();
 
+  bool over_network_limit_ = false;
   beast::websocket::stream<CoalescingSocket> ws_;
   beast::flat_buffer read_buffer_;
   Timer close_deadline_;

@@ -195,6 +195,45 @@ TEST(Http, ConnectionCapFitsTheDescriptorLimit) {
   EXPECT_EQ(server.StandardError().find("listener.accept_failed"), std::string::npos);
 }
 
+// Before: 200 connections from one address made everyone else get 503.
+TEST(Http, OneNetworkCannotTakeEveryConnection) {
+  ServerProcess server({{"server.max_connections_per_network", "5"}, {"http.request_timeout_ms", "30000"}});
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 5; ++i) held.push_back(std::make_unique<RawConnection>(server.port(), "127.0.0.2"));
+  std::this_thread::sleep_for(milliseconds(200));
+  auto refused = HttpGet(server.port(), "/healthz", "", "127.0.0.2");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  EXPECT_NE(refused->body.find("too many connections from one network"), std::string::npos) << refused->body;
+  auto other = HttpGet(server.port(), "/healthz", "", "127.0.0.3");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200) << "another network is unaffected";
+  held.pop_back();
+  std::this_thread::sleep_for(milliseconds(200));
+  auto again = HttpGet(server.port(), "/healthz", "", "127.0.0.2");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200) << "a slot comes back when a connection closes";
+}
+
+// The last tenth of the connection budget serves counselors only: a visitor flood from many
+// networks cannot keep the console out.
+TEST(Http, TheLastConnectionsAreKeptForCounselors) {
+  ServerProcess server({{"server.max_connections", "40"}, {"server.counselor_reserved_connections", "4"},
+                        {"http.request_timeout_ms", "30000"}});
+  std::vector<std::unique_ptr<RawConnection>> held;
+  for (int i = 0; i < 36; ++i) held.push_back(std::make_unique<RawConnection>(server.port(), "127.0.1." + std::to_string(1 + i)));
+  std::this_thread::sleep_for(milliseconds(300));
+  auto visitor_page = HttpGet(server.port(), "/", "", "127.0.2.1");
+  ASSERT_TRUE(visitor_page);
+  EXPECT_EQ(visitor_page->status, 503) << "a visitor's page waits for room";
+  auto console = HttpGet(server.port(), "/healthz", "", "127.0.2.2");
+  ASSERT_TRUE(console);
+  EXPECT_EQ(console->status, 200);
+  auto api = HttpGet(server.port(), "/api/me", "", "127.0.2.3");
+  ASSERT_TRUE(api);
+  EXPECT_NE(api->status, 503) << "the console's API is served from the reserve";
+}
+
 TEST(Http, SlowRequestIsDropped) {
   ServerProcess server({{"http.request_timeout_ms", "300"}});
   RawConnection slow(server.port());

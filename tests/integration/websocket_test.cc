@@ -124,6 +124,22 @@ TEST(WebSocket, MalformedKeyIs400) {
   EXPECT_TRUE(WebSocketClient(server.port(), "/ws/diag", kOrigin).connected());
 }
 
+// §12.2: close 1008 when one network holds websocket.max_per_network sockets already.
+TEST(WebSocket, TooManyFromOneNetworkAreClosedWith1008) {
+  ServerProcess server({{"websocket.max_per_network", "2"}});
+  WebSocketClient first(server.port(), "/ws/diag", kOrigin, "127.0.0.2");
+  WebSocketClient second(server.port(), "/ws/diag", kOrigin, "127.0.0.2");
+  ASSERT_TRUE(first.connected() && second.connected());
+  WebSocketClient third(server.port(), "/ws/diag", kOrigin, "127.0.0.2");
+  ASSERT_TRUE(third.connected()) << "the upgrade completes, then closes with a reason";
+  EXPECT_FALSE(third.Read(milliseconds(3000)));
+  EXPECT_EQ(third.close_code(), 1008);
+  WebSocketClient elsewhere(server.port(), "/ws/diag", kOrigin, "127.0.0.3");
+  ASSERT_TRUE(elsewhere.connected());
+  ASSERT_TRUE(elsewhere.Send("hello"));
+  EXPECT_TRUE(elsewhere.Read(milliseconds(3000))) << "another network is unaffected";
+}
+
 TEST(WebSocket, DiagnosticEndpointIsAbsentByDefault) {
   ServerProcess server({{"testing.diagnostic_endpoints", "false"}});
   WebSocketClient client(server.port(), "/ws/diag", kOrigin);

@@ -99,6 +99,9 @@ ServerProcess::ServerProcess(Settings settings, fs::path binary) : binary_(binar
       {"testing.diagnostic_endpoints", "true"},
       // Every test's counselors log in from 127.0.0.1, one network; the abuse tests set the default.
       {"auth.login_attempts_per_minute", "10000"},
+      // Likewise one network for the connection caps; the tests of those caps set them.
+      {"server.max_connections_per_network", "100000"},
+      {"websocket.max_per_network", "100000"},
   };
   for (auto& [key, value] : settings) values[key] = value;
   std::map<std::string, std::map<std::string, std::string>> sections;

@@ -132,10 +132,13 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       `port = ${port}`,
       `data_dir = "${join(dir, 'data')}"`,
       'shutdown_deadline_ms = 3000',
+      // Every browser and bot of a test comes from 127.0.0.1: one network for the caps.
+      'max_connections_per_network = 100000',
       '[http]',
       `static_dir = "${web}"`,
       '[websocket]',
       `allowed_origins = ["${origin}"]`,
+      'max_per_network = 100000',
       '[storage]',
       `key_dir = "${join(dir, 'keys')}"`,
       '[org]',
