@@ -66,6 +66,7 @@ const std::map<std::string, std::string>& LoadSettings() {
       // Likewise the per-network connection and WebSocket caps, and the counselors' logins.
       {"server.max_connections_per_network", "1000000"},
       {"websocket.max_per_network", "1000000"},
+      {"helpline.max_waiting_per_network", "100000"},
       {"auth.login_attempts_per_minute", "10000"},
       // A closed loop sends as fast as the server answers: far above a person's 50 frames a
       // second per visitor and 200 per counselor.

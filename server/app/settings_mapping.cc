@@ -17,6 +17,8 @@ helpline::HelplineOptions HelplineOptionsFor(const Config& config, helpline::Org
   rules.offer_timeout = seconds(h.offer_timeout_seconds);
   rules.transfer_timeout = seconds(h.transfer_timeout_seconds);
   rules.visitor_resume_window = seconds(h.visitor_resume_window_seconds);
+  rules.visitor_queue_resume_window = seconds(h.visitor_queue_resume_window_seconds);
+  options.max_waiting_per_network = h.max_waiting_per_network;
   rules.counselor_resume_window = seconds(h.counselor_resume_window_seconds);
   rules.position_update_interval = milliseconds(h.position_update_interval_ms);
   rules.wrap_up_window = hours(h.wrap_up_window_hours);

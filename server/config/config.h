@@ -115,6 +115,8 @@ struct HelplineSettings {
   std::uint32_t offer_timeout_seconds = 30;
   std::uint32_t transfer_timeout_seconds = 60;
   std::uint32_t visitor_resume_window_seconds = 120;
+  std::uint32_t visitor_queue_resume_window_seconds = 45;  // shorter: a dropped visitor still waiting
+  std::uint32_t max_waiting_per_network = 5;               // waiting visitors of one network; beyond: busy
   std::uint32_t counselor_resume_window_seconds = 120;
   std::uint32_t position_update_interval_ms = 5000;
   std::uint32_t wrap_up_window_hours = 24;

@@ -245,6 +245,8 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(BooleanField("helpline", "offer_chats", [](Config& c) -> auto& { return c.helpline.offer_chats; }));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "offer_timeout_seconds", "integer", [](Config& c) -> auto& { return c.helpline.offer_timeout_seconds; }, 5, 600));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "transfer_timeout_seconds", "integer", [](Config& c) -> auto& { return c.helpline.transfer_timeout_seconds; }, 5, 600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_queue_resume_window_seconds", "integer", [](Config& c) -> auto& { return c.helpline.visitor_queue_resume_window_seconds; }, 5, 3600));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "max_waiting_per_network", "integer", [](Config& c) -> auto& { return c.helpline.max_waiting_per_network; }, 1, 100000));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_resume_window_seconds", "integer", [](Config& c) -> auto& { return c.helpline.visitor_resume_window_seconds; }, 5, 3600));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "counselor_resume_window_seconds", "integer", [](Config& c) -> auto& { return c.helpline.counselor_resume_window_seconds; }, 5, 3600));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "position_update_interval_ms", "milliseconds", [](Config& c) -> auto& { return c.helpline.position_update_interval_ms; }, 100, 600000));

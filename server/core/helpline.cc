@@ -595,7 +595,8 @@ void Helpline::On(const Tick&, Instant now, Effects& out) {
         [[fallthrough]];
       case ChatState::kWaiting:
         if (chats_.contains(id) && chat.state != ChatState::kEnded) {
-          if (!chat.visitor_connected && now - chat.visitor_lost_at >= rules_.visitor_resume_window) {
+          if (!chat.visitor_connected &&
+              now - chat.visitor_lost_at >= std::min(rules_.visitor_queue_resume_window, rules_.visitor_resume_window)) {
             EndWaiting(chat, EndReason::kAbandoned, now, out);
           } else if (now - chat.queued_at >= rules_.max_wait) {
             EndWaiting(chat, EndReason::kExpired, now, out);

@@ -47,6 +47,7 @@ struct HelplineOptions {
   double frames_per_second = 50;                      // per visitor connection, burst twice that
   double counselor_frames_per_second = 200;           // per counselor connection (several chats)
   double visitor_connections_per_minute = 30;         // per ClientKey
+  std::uint32_t max_waiting_per_network = 5;          // waiting visitors per ClientKey; beyond: busy
   std::uint32_t max_message_bytes = 8192;             // websocket.read_message_max_bytes, for `welcome`
   std::vector<std::pair<std::string, std::string>> canned_replies;  // (language code, text), for `ready`
   std::vector<std::pair<std::string, std::string>> opening_hours;    // (language code, text), for /api/helpline

@@ -75,7 +75,7 @@ std::size_t HelplineService::Restore() {
   for (const auto& stored : live->conversations) {
     auto command = ToRestoreCommand(stored);
     if (!command) continue;
-    ChatRoute& route = routes_.try_emplace(command->chat, ChatRoute{command->chat, {}, nullptr, {}, 0, ChatRelay(options_.relay)})
+    ChatRoute& route = routes_.try_emplace(command->chat, ChatRoute{command->chat, {}, nullptr, {}, {}, 0, ChatRelay(options_.relay)})
                            .first->second;
     std::copy_n(stored.resume_verifier.begin(), std::min(stored.resume_verifier.size(), route.resume_verifier.size()),
                 route.resume_verifier.begin());
@@ -149,6 +149,14 @@ void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinReque
     connection.Close(net::kCloseNormal, "rate limited");
     return;
   }
+  if (WaitingFrom(connection.client()) >= options_.max_waiting_per_network) {
+    // One network cannot fill the queue: its extra visitors hear busy, with the numbers.
+    log::Info("helpline.join_refused_network");
+    if (environment_.metrics) ++environment_.metrics->chats_refused;
+    connection.SendText(RefusedMessage("busy"));
+    connection.Close(net::kCloseNormal, "refused");
+    return;
+  }
   if (!environment_.admits_new_chats()) {
     // A chat that could not be stored would be lost by a restart: busy, with the numbers.
     log::Info("helpline.join_refused_storage");
@@ -169,8 +177,9 @@ void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinReque
       return;
     }
   }
-  ChatRoute& route = routes_.try_emplace(chat, ChatRoute{chat, Verifier(token), &connection, {}, 0, ChatRelay(options_.relay)})
-                         .first->second;
+  ChatRoute& route =
+      routes_.try_emplace(chat, ChatRoute{chat, Verifier(token), &connection, connection.client(), {}, 0, ChatRelay(options_.relay)})
+          .first->second;
   connection.route = &route;
   std::string joined = JoinedMessage(chat, token, core_.FindChat(chat)->lane);
   sodium_memzero(token.data(), token.size());
@@ -187,6 +196,16 @@ void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinReque
     }
     AnswerJoin(connection, chat, std::move(joined));
   });
+}
+
+std::uint32_t HelplineService::WaitingFrom(const net::ClientKey& network) const {
+  std::uint32_t waiting = 0;
+  for (const auto& [chat, route] : routes_) {
+    if (route.network != network) continue;
+    const core::Conversation* conversation = core_.FindChat(chat);
+    if (conversation && (conversation->state == core::ChatState::kWaiting || conversation->state == core::ChatState::kOffered)) ++waiting;
+  }
+  return waiting;
 }
 
 void HelplineService::AnswerJoin(VisitorConnection& connection, const core::ChatId& chat, std::string joined) {

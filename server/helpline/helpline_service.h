@@ -32,6 +32,7 @@ struct ChatRoute {
   core::ChatId chat;
   crypto::Digest resume_verifier{};  // H(resume_token): the token itself is never kept
   VisitorConnection* visitor = nullptr;
+  net::ClientKey network{};  // where it joined from (a keyed hash, memory only): places per network
   std::map<std::uint16_t, std::string> holders;  // leg -> counselor handle
   std::uint16_t current_leg = 0;
   ChatRelay relay;
@@ -92,6 +93,8 @@ class HelplineService {
   // Runs `then` on the loop once every storage write queued so far has finished.
   void AfterQueuedWrites(std::function<void()> then);
   void AnswerJoin(VisitorConnection& connection, const core::ChatId& chat, std::string joined);
+  // Chats of `network` still waiting or being offered: its places in the queue.
+  std::uint32_t WaitingFrom(const net::ClientKey& network) const;
   void Count(const core::RecordStatistics& statistics);
   void Audit(const std::string& actor, std::string_view action);
   // Keeps a counselor's duty state in storage when it changed (or, with `refresh`, again so

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <random>
@@ -16,8 +17,10 @@
 #include "crypto/certificate.h"
 #include "crypto/revocation_list.h"
 #include "tests/integration/support/console_api.h"
+#include "tests/integration/support/helpline_bots.h"
 #include "tests/integration/support/http_client.h"
 #include "tests/integration/support/server_process.h"
+#include "tests/integration/support/websocket_client.h"
 
 namespace haven::testing {
 namespace {
@@ -139,6 +142,51 @@ TEST(Abuse, ALoginStormHoldsUpNeitherCounselorsNorRevocation) {
   ASSERT_TRUE(revoked);
   EXPECT_FALSE(revoked->contains("error")) << json::serialize(*revoked);
   EXPECT_LE(revoke_ms, 1000.0);
+}
+
+// Opens /ws/visitor through the proxy as `forwarded_for`, joins, and returns "joined" or the
+// refusal's reason; the socket is dropped on return, as the flood did.
+std::string JoinAndDrop(const ServerProcess& server, const std::string& forwarded_for) {
+  WebSocketClient ws(server.port(), "/ws/visitor", std::string(kTestOrigin), "127.0.0.1", forwarded_for);
+  if (!ws.connected()) return "handshake " + std::to_string(ws.handshake_status());
+  ws.Send(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
+  while (auto message = ws.Read()) {
+    json::value value = json::parse(message->data);
+    std::string type(value.at("type").as_string());
+    if (type == "joined") return type;
+    if (type == "refused") return std::string(value.at("reason").as_string());
+  }
+  return "no answer";
+}
+
+// Before: 205 joins from one IPv6 /64 behind the proxy, each dropped right after `joined`, put
+// 200 fake visitors in the queue for the 120 s resume window, and a real visitor from
+// elsewhere was refused busy. Now the /64 is one network: it holds at most 5 places, dropped
+// places go after the (shorter) queue window, and the real visitor gets in.
+TEST(Abuse, AJoinFloodFromOneNetworkCannotFillTheQueue) {
+  ServerProcess server({{"http.trusted_proxies", R"(["127.0.0.1"])"},
+                        {"helpline.max_waiting_per_network", "5"},
+                        {"helpline.visitor_connections_per_minute", "1000"},  // so the waiting bound is what stops it
+                        {"helpline.visitor_queue_resume_window_seconds", "5"},
+                        {"helpline.max_queue_length", "20"}});
+  auto counselor = EnrolCounselor(server, "c-1");
+  CounselorBot on_duty(server, *counselor);
+  on_duty.Duty("available");
+  int joined = 0, busy = 0;
+  for (int i = 0; i < 60; ++i) {
+    char address[64];
+    std::snprintf(address, sizeof address, "2001:db8:1:2:%x::%x", i, i + 1);  // one /64, many addresses
+    std::string answer = JoinAndDrop(server, address);
+    if (answer == "joined") ++joined;
+    if (answer == "busy") ++busy;
+  }
+  EXPECT_EQ(joined, 5);
+  EXPECT_EQ(busy, 55);
+  // A real visitor from elsewhere is admitted.
+  EXPECT_EQ(JoinAndDrop(server, "198.51.100.20"), "joined");
+  // The dropped places go after the queue window: the /64 may join again.
+  std::this_thread::sleep_for(milliseconds(6500));
+  EXPECT_EQ(JoinAndDrop(server, "2001:db8:1:2::99"), "joined");
 }
 
 }  // namespace

@@ -102,6 +102,7 @@ ServerProcess::ServerProcess(Settings settings, fs::path binary) : binary_(binar
       // Likewise one network for the connection caps; the tests of those caps set them.
       {"server.max_connections_per_network", "100000"},
       {"websocket.max_per_network", "100000"},
+      {"helpline.max_waiting_per_network", "100000"},
   };
   for (auto& [key, value] : settings) values[key] = value;
   std::map<std::string, std::map<std::string, std::string>> sections;

@@ -216,13 +216,35 @@ TEST_F(HelplineTest, DroppedVisitorKeepsItsPlaceWithinTheResumeWindow) {
   Join(1);
   Join(2);
   Do(VisitorConnection{Chat(1), false});
-  clock_.Advance(1min);
+  clock_.Advance(30s);
   Do(Tick{});
   // A disconnected visitor is skipped, not dropped.
   EXPECT_EQ(One<Assigned>(Do(TakeNext{"c-1"})).chat, Chat(2));
   Do(EndChat{"c-1", Chat(2)});
   Do(VisitorConnection{Chat(1), true});
   EXPECT_EQ(One<Assigned>(Do(TakeNext{"c-1"})).chat, Chat(1));
+}
+
+// A flood of joins that drop at once must not hold places for the whole resume window: a
+// visitor still waiting keeps its place 45 s after dropping, one in a chat keeps it 2 min.
+TEST_F(HelplineTest, ADroppedVisitorStillWaitingKeepsItsPlaceForLessTime) {
+  Do(GoOnDuty{"c-1", Profile()});
+  Join(1);
+  Join(2);
+  Do(TakeNext{"c-1"});  // chat 1 active, chat 2 waiting
+  Do(VisitorConnection{Chat(1), false});
+  Do(VisitorConnection{Chat(2), false});
+  clock_.Advance(44s);
+  EXPECT_TRUE(All<Ended>(Do(Tick{})).empty());
+  clock_.Advance(1s);
+  auto ended = All<Ended>(Do(Tick{}));
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].chat, Chat(2));
+  EXPECT_EQ(ended[0].reason, EndReason::kAbandoned);
+  clock_.Advance(75s);  // two minutes since the drop: now the chat too
+  ended = All<Ended>(Do(Tick{}));
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].chat, Chat(1));
 }
 
 TEST_F(HelplineTest, VisitorThatNeverReturnsIsAbandonedOrLost) {

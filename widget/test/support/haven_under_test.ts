@@ -157,6 +157,7 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       `offer_chats = ${options.offerChats === true}`,
       // Every visitor, scripted or in Chromium, comes from 127.0.0.1: one network for the limit.
       'visitor_connections_per_minute = 100000',
+      'max_waiting_per_network = 100000',
       ...(resumeWindow === undefined ? [] : [`visitor_resume_window_seconds = ${resumeWindow}`, `counselor_resume_window_seconds = ${resumeWindow}`]),
       ...helplineExtra(options.extraConfig ?? []),
       ...otherExtra(options.extraConfig ?? []),
