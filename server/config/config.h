@@ -102,7 +102,7 @@ struct AuthSettings {
   std::uint32_t lockout_max_seconds = 3600;
   std::uint32_t login_attempts_per_minute = 20;          // per network, whatever the handles
   std::uint32_t suspect_login_attempts_per_minute = 6;   // per handle, for networks that failed it twice
-  std::uint32_t hashing_queue = 16;            // logins and enrolments waiting for a hashing thread; beyond: 503
+  std::uint32_t hashing_queue = 64;            // logins and enrolments waiting for a hashing thread; beyond: 503
   std::uint32_t account_queue = 256;           // tickets, sessions, salts waiting for the accounts thread; beyond: 503
   std::uint32_t enrolment_code_ttl_hours = 168;
   bool operator==(const AuthSettings&) const = default;

@@ -127,6 +127,9 @@ const kKnownCodes: readonly ApiErrorCode[] = [
   'busy',
 ];
 
+/** How often a call answered 503 busy is made again, after its Retry-After, before it fails. */
+const kBusyRetries = 2;
+
 function failure<T>(code: ApiErrorCode, status = 0, retryAfterSeconds = 0): ApiResult<T> {
   return { ok: false, error: { code, status, retryAfterSeconds } };
 }
@@ -309,10 +312,19 @@ export class ConsoleApi {
     return this.json(path, { method: 'GET' });
   }
 
-  private async json(path: string, init: RequestInit): Promise<ApiResult<Json>> {
+  private async json(path: string, init: RequestInit, attempt = 0): Promise<ApiResult<Json>> {
     const response = await this.request(path, init);
     if (!response.ok) return response;
-    if (!response.value.ok) return this.errorOf(response.value);
+    if (!response.value.ok) {
+      const error = await this.errorOf<Json>(response.value);
+      // 503 busy: the server's queue for this kind of work was full (a login storm, say). Asked
+      // again after its Retry-After, twice, before the counselor is told.
+      if (!error.ok && error.error.code === 'busy' && attempt < kBusyRetries) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5, Math.max(1, error.error.retryAfterSeconds)) * 1000));
+        return this.json(path, init, attempt + 1);
+      }
+      return error;
+    }
     try {
       const body: unknown = await response.value.json();
       return isObject(body) ? { ok: true, value: body } : failure('bad_response', response.value.status);

@@ -62,6 +62,20 @@ test('errors: the server’s codes, Retry-After, statuses without a code, and no
   assert.ok(!notJson.ok && notJson.error.code === 'bad_response');
 });
 
+test('503 busy is asked again after its Retry-After, twice, then reported', async () => {
+  let answers = 0;
+  const { api: eventually, calls } = api(() => (++answers < 3 ? json(503, { error: 'busy', message: '…' }, { 'Retry-After': '1' }) : json(200, { ticket: hex(32) })));
+  const started = Date.now();
+  const ticket = await eventually.ticket();
+  assert.ok(ticket.ok, 'the third try got through');
+  assert.equal(calls.length, 3);
+  assert.ok(Date.now() - started >= 1900, 'each retry waited its Retry-After');
+  const { api: never, calls: tried } = api(() => json(503, { error: 'busy', message: '…' }, { 'Retry-After': '1' }));
+  const busy = await never.ticket();
+  assert.ok(!busy.ok && busy.error.code === 'busy' && busy.error.retryAfterSeconds === 1);
+  assert.equal(tried.length, 3);
+});
+
 test('tickets must be 32 bytes of lowercase hex', async () => {
   assert.ok((await api(() => json(200, { ticket: hex(32, '0f') })).api.ticket()).ok);
   assert.ok(!(await api(() => json(200, { ticket: hex(32, '0F') })).api.ticket()).ok);
