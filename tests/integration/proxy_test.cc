@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "tests/integration/support/helpline_bots.h"
 #include "tests/integration/support/run_haven.h"
 #include "tests/integration/support/server_process.h"
 #include "tests/integration/support/websocket_client.h"
@@ -14,30 +15,16 @@ namespace {
 
 namespace json = boost::json;
 
-// Opens /ws/visitor, joins, and returns "joined" or the refusal's reason.
-std::string JoinThrough(const ServerProcess& server, std::optional<std::string> forwarded_for) {
-  WebSocketClient ws(server.port(), "/ws/visitor", std::string(kTestOrigin), "127.0.0.1", forwarded_for);
-  if (!ws.connected()) return "handshake " + std::to_string(ws.handshake_status());
-  ws.Send(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
-  while (auto message = ws.Read()) {
-    json::value value = json::parse(message->data);
-    std::string type(value.at("type").as_string());
-    if (type == "joined") return type;
-    if (type == "refused") return std::string(value.at("reason").as_string());
-  }
-  return "no answer";
-}
-
 TEST(Proxy, ATrustedProxysForwardedAddressIsTheClient) {
   ServerProcess server({{"http.trusted_proxies", R"(["127.0.0.1"])"}, {"helpline.visitor_connections_per_minute", "2"}});
   // Nobody is on duty, so a visitor the limit lets through is told "offline".
-  EXPECT_EQ(JoinThrough(server, "198.51.100.7"), "offline");
-  EXPECT_EQ(JoinThrough(server, "198.51.100.7"), "offline");
-  EXPECT_EQ(JoinThrough(server, "198.51.100.7"), "rate_limited");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.7"), "offline");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.7"), "offline");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.7"), "rate_limited");
   // The proxy appends the address it saw: only the last entry counts, whatever the client wrote before it.
-  EXPECT_EQ(JoinThrough(server, "198.51.100.7, 203.0.113.9"), "offline");
-  EXPECT_EQ(JoinThrough(server, "203.0.113.9, 198.51.100.7"), "rate_limited");
-  EXPECT_EQ(JoinThrough(server, "not-an-address"), "handshake 400");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.7, 203.0.113.9"), "offline");
+  EXPECT_EQ(JoinOnce(server, "203.0.113.9, 198.51.100.7"), "rate_limited");
+  EXPECT_EQ(JoinOnce(server, "not-an-address"), "handshake 400");
 
   std::string written = server.AllFileBytes() + server.StandardError() + server.StandardOutput();
   EXPECT_EQ(written.find("198.51.100.7"), std::string::npos);
@@ -46,9 +33,9 @@ TEST(Proxy, ATrustedProxysForwardedAddressIsTheClient) {
 
 TEST(Proxy, AnUntrustedPeerCannotPickItsAddress) {
   ServerProcess server({{"helpline.visitor_connections_per_minute", "2"}});
-  EXPECT_EQ(JoinThrough(server, "198.51.100.1"), "offline");
-  EXPECT_EQ(JoinThrough(server, "198.51.100.2"), "offline");
-  EXPECT_EQ(JoinThrough(server, "198.51.100.3"), "rate_limited");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.1"), "offline");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.2"), "offline");
+  EXPECT_EQ(JoinOnce(server, "198.51.100.3"), "rate_limited");
 }
 
 TEST(Proxy, TrustedProxiesMustBeAddresses) {

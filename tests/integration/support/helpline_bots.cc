@@ -276,4 +276,17 @@ Chat StartChat(ServerProcess& server, const std::string& handle) {
   return chat;
 }
 
+std::string JoinOnce(const ServerProcess& server, std::optional<std::string> forwarded_for) {
+  WebSocketClient ws(server.port(), "/ws/visitor", std::string(kTestOrigin), "127.0.0.1", std::move(forwarded_for));
+  if (!ws.connected()) return "handshake " + std::to_string(ws.handshake_status());
+  ws.Send(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
+  while (auto message = ws.Read()) {
+    json::value value = json::parse(message->data);
+    std::string type(value.at("type").as_string());
+    if (type == "joined") return type;
+    if (type == "refused") return std::string(value.at("reason").as_string());
+  }
+  return "no answer";
+}
+
 }  // namespace haven::testing

@@ -40,6 +40,11 @@ class Bot {
 bool PumpUntil(const std::function<bool()>& done, std::initializer_list<Bot*> bots,
                milliseconds timeout = milliseconds(10000));
 
+// Opens /ws/visitor from 127.0.0.1 (through a trusted proxy as `forwarded_for`, when given),
+// joins, and returns "joined" or the refusal's reason (or what went wrong); the socket is
+// dropped on return, as a flood does.
+std::string JoinOnce(const ServerProcess& server, std::optional<std::string> forwarded_for = std::nullopt);
+
 class VisitorBot : public Bot {
  public:
   explicit VisitorBot(ServerProcess& server, const std::string& source_address = "127.0.0.1");

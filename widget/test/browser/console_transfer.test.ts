@@ -31,6 +31,24 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
     await partner?.stop();
   });
 
+  /** A counselor enrolled and on duty in a console, who took a visitor's chat in the widget; the visitor wrote `said`. */
+  async function chatWithOneCounselor(handle: string, name: string, said: string) {
+    const { page } = await newConsolePage(browser);
+    const account = await enrolThroughConsole(page, haven, handle, name);
+    await logIn(page, haven, account);
+    await goAvailable(page);
+    const visitorContext = await newContext(browser);
+    const frame = await openWidget(await visitorContext.newPage(), partner);
+    await startChat(frame, { age: '13-17' });
+    await page.locator('.queue-item').first().waitFor();
+    await page.locator('#take-next').click();
+    await page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
+    await frame.locator('#composer').fill(said);
+    await frame.locator('#composer').press('Enter');
+    await page.locator('.msg.theirs', { hasText: said }).waitFor();
+    return { page, frame, visitorContext, account };
+  }
+
   test('A transfers to B; the visitor follows to B only; the chat goes on with B', async () => {
     const a = await newConsolePage(browser);
     const b = await newConsolePage(browser);
@@ -126,19 +144,7 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
   // §7.2 reason 0x03: the widget says "quick exit" inside the stream before it wipes itself, so
   // the counselor knows the visitor fled (someone may have come near) rather than ended the chat.
   test('a visitor who quick-exits is shown to the counselor as having left suddenly', async () => {
-    const { page } = await newConsolePage(browser);
-    const vera = await enrolThroughConsole(page, haven, 'c-vera', 'Вера');
-    await logIn(page, haven, vera);
-    await goAvailable(page);
-    const visitorContext = await newContext(browser);
-    const frame = await openWidget(await visitorContext.newPage(), partner);
-    await startChat(frame, { age: '13-17' });
-    await page.locator('.queue-item').first().waitFor();
-    await page.locator('#take-next').click();
-    await page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
-    await frame.locator('#composer').fill('Чакай, някой идва.');
-    await frame.locator('#composer').press('Enter');
-    await page.locator('.msg.theirs', { hasText: 'някой идва' }).waitFor();
+    const { page, frame, visitorContext } = await chatWithOneCounselor('c-vera', 'Вера', 'Чакай, някой идва.');
 
     await frame.locator('#quick-exit').click();
     // In the log, and again at the top of the wrap-up, where it cannot be scrolled away.
@@ -161,19 +167,7 @@ describe('console: transfer between two counselors (real server)', { skip: kind 
   // A reload loses the chat's keys: the console releases the chat, it goes back to the head of
   // the queue, and when the counselor takes it again the visitor is re-keyed and the chat goes on.
   test('a reloaded console releases its chat; taken again, the chat goes on with fresh keys', async () => {
-    const { page } = await newConsolePage(browser);
-    const rada = await enrolThroughConsole(page, haven, 'c-rada', 'Рада');
-    await logIn(page, haven, rada);
-    await goAvailable(page);
-    const visitorContext = await newContext(browser);
-    const frame = await openWidget(await visitorContext.newPage(), partner);
-    await startChat(frame, { age: '13-17' });
-    await page.locator('.queue-item').first().waitFor();
-    await page.locator('#take-next').click();
-    await page.locator('.chat-tab .state-encrypted').waitFor({ timeout: 15000 });
-    await frame.locator('#composer').fill('Преди презареждането.');
-    await frame.locator('#composer').press('Enter');
-    await page.locator('.msg.theirs', { hasText: 'Преди презареждането.' }).waitFor();
+    const { page, frame, visitorContext, account: rada } = await chatWithOneCounselor('c-rada', 'Рада', 'Преди презареждането.');
 
     await page.reload();
     await logIn(page, haven, rada);
