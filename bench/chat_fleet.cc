@@ -107,7 +107,10 @@ void ChatFleet::SettleServer() {
 void ChatFleet::ConnectMoreVisitors() {
   while (connecting_ < options_.connect_concurrency && visitors_.size() < options_.chats) {
     auto visitor = std::make_unique<BenchVisitor>(visitors_.size(), *this);
-    visitor->Connect(io_, server_.address(), asio::ip::address_v4::loopback());
+    // Visitors come from 250 loopback networks (127.0.1.1 ..): as many real visitors do, from
+    // networks of their own, which the per-network limits then treat apart.
+    auto source = asio::ip::make_address_v4("127.0.1." + std::to_string(1 + visitors_.size() % 250));
+    visitor->Connect(io_, server_.address(), source);
     chats_[visitor->id()].visitor = visitor.get();
     visitors_.push_back(std::move(visitor));
     ++connecting_;

@@ -56,6 +56,15 @@ int main(int argc, char** argv) {
   burst_command->add_option("--seconds", burst.seconds, "Duration of each phase")->capture_default_str();
   burst_command->add_option("--logins", burst.logins, "Counselor logins in the burst")->capture_default_str();
 
+  AbuseOptions abuse;
+  auto* abuse_command = app.add_subcommand("abuse", "Chats and a counselor while a login storm, a join flood and a connection flood run");
+  abuse_command->add_option("--chats", abuse.fleet.chats, "Chats")->capture_default_str();
+  abuse_command->add_option("--rate", abuse.rate, "Relayed frames a second")->capture_default_str();
+  abuse_command->add_option("--seconds", abuse.seconds, "Duration of each traffic phase")->capture_default_str();
+  abuse_command->add_option("--storm-rate", abuse.storm_rate, "Dropped logins a second")->capture_default_str();
+  abuse_command->add_option("--flood-joins", abuse.flood_joins, "Joins from one IPv6 /64")->capture_default_str();
+  abuse_command->add_option("--flood-connections", abuse.flood_connections, "Idle connections from one address")->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   pinning.enabled = !no_pin;
   if (!haven::crypto::InitSodium()) {
@@ -75,6 +84,7 @@ int main(int argc, char** argv) {
     if (*queue_command) return RunQueue(queue, server_choice);
     if (*connect_command) return RunConnect(connect, server_choice);
     if (*burst_command) return RunLoginBurst(burst, server_choice);
+    if (*abuse_command) return RunAbuse(abuse, server_choice);
   } catch (const std::exception& failure) {
     std::cerr << "haven-bench: " << failure.what() << "\n";
     return 2;

@@ -49,4 +49,18 @@ struct LoginBurstOptions {
 };
 int RunLoginBurst(const LoginBurstOptions& options, const ServerChoice& server_choice);
 
+struct AbuseOptions {
+  // 400 chats: 25 counselors, whose consoles all come from one network here, stay under
+  // websocket.max_per_network (50) as an office's would.
+  FleetOptions fleet{.chats = 400};
+  double rate = 2000;             // relayed frames a second while the attacks run
+  double seconds = 5;             // each traffic phase
+  double storm_rate = 100;        // dropped logins a second, from random addresses through the proxy
+  std::size_t flood_joins = 200;  // joins from one IPv6 /64, each dropped after its answer
+  std::size_t flood_connections = 400;  // idle connections from one address
+};
+// Chats running while an abuser attacks: a login storm, a join flood from one network and a
+// connection flood from one address, each against the shipped per-network defaults.
+int RunAbuse(const AbuseOptions& options, const ServerChoice& server_choice);
+
 }  // namespace haven::bench
