@@ -216,7 +216,10 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   auto reload_web_apps = ServeWebApps(router, shared_assets, config, org->info.fingerprint_hex);
   auth_api.Register(router);
   reports::RegisterStatsApi(router, accounts, runtime.stores().stats(), *account_work, config.auth.secure_cookie);
-  reports::RegisterMetricsApi(router, helpline_metrics, health, config.metrics.token,
+  // /metrics on the public port, or only on its own local listener (config.metrics.listen_address).
+  net::Router metrics_router;
+  reports::RegisterMetricsApi(config.metrics.listen_address.empty() ? router : metrics_router, helpline_metrics, health,
+                              config.metrics.token,
                               [&server_handle] { return server_handle ? server_handle->connections() : 0; });
   // What the widget shows before a join (docs/protocol.md 11.6); on duty as of the last
   // once-a-second gauge update, which a join then answers for certain.
@@ -272,6 +275,14 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
     return 1;
   }
   server_handle = server->get();
+  if (!config.metrics.listen_address.empty()) {
+    auto metrics_port = server_handle->ServeLocalHttp(config.metrics.listen_address, config.metrics.port, std::move(metrics_router));
+    if (!metrics_port) {
+      std::cerr << "haven: metrics.listen_address: " << metrics_port.error() << "\n";
+      return 1;
+    }
+    log::Info("metrics.listening", {{"port", *metrics_port}});
+  }
   helpline.Restore();
   server_handle->Every(std::chrono::seconds(1), [&helpline] { helpline.Tick(); });
   // The health check may block (resuming storage): on a worker, one at a time.

@@ -173,6 +173,10 @@ struct RelaySettings {
 struct MetricsSettings {
   // Bearer token Prometheus must send to read /metrics; empty: /metrics is off (404).
   std::string token;
+  // When set, /metrics is served only on this address and port, in plain HTTP (for a scraper on
+  // the host or a private network), and the public port answers 404 for it.
+  std::string listen_address;
+  std::uint16_t port = 9464;
   bool operator==(const MetricsSettings&) const = default;
 };
 

@@ -271,6 +271,8 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("relay", "buffer_bytes", "bytes", [](Config& c) -> auto& { return c.relay.buffer_bytes; }, 4096, 64 << 20));
 
   fields.push_back(StringField("metrics", "token", [](Config& c) -> auto& { return c.metrics.token; }, CheckToken));
+  fields.push_back(StringField("metrics", "listen_address", [](Config& c) -> auto& { return c.metrics.listen_address; }, nullptr));
+  fields.push_back(IntegerField<std::uint16_t>("metrics", "port", "integer", [](Config& c) -> auto& { return c.metrics.port; }, 0, 65535));
 
   fields.push_back(StringListField("widget", "partner_origins", [](Config& c) -> auto& { return c.widget.partner_origins; }, CheckOrigin));
 

@@ -28,6 +28,10 @@ struct Server::Impl {
   Server::Options options;
 
   std::vector<std::unique_ptr<Timer>> repeating;
+  // The local listener (ServeLocalHttp): its own state (router, counts), the same loops.
+  std::unique_ptr<ServerState> local_state;
+  std::unique_ptr<Acceptor> local_acceptor;
+  std::unique_ptr<Listener> local_listener;
   std::unique_ptr<asio::basic_socket_acceptor<asio::local::stream_protocol, Executor>> admin;
   std::string admin_path;
 
@@ -35,7 +39,7 @@ struct Server::Impl {
   Task<void> AcceptAdmin(Server::AdminHandler handler);
   Task<void> ServeAdmin(asio::basic_stream_socket<asio::local::stream_protocol, Executor> socket,
                         Server::AdminHandler handler);
-  int TotalConnections() const { return state.connections.load(); }
+  int TotalConnections() const { return state.connections.load() + (local_state ? local_state->connections.load() : 0); }
   Task<int> ShutDown();
 };
 
@@ -108,6 +112,27 @@ void Server::Every(std::chrono::milliseconds interval, std::function<void()> tas
       task();
     }
   });
+}
+
+std::expected<std::uint16_t, std::string> Server::ServeLocalHttp(const std::string& address, std::uint16_t port, Router router) {
+  Impl& impl = *impl_;
+  beast::error_code ec;
+  auto ip = asio::ip::make_address(address, ec);
+  if (ec) return std::unexpected(address + " is not an IP address");
+  impl.local_state = std::make_unique<ServerState>();
+  impl.local_state->config = impl.state.config;
+  impl.local_state->router = std::move(router);
+  impl.local_state->home_loop = &impl.main_loop();
+  tcp::endpoint endpoint(ip, port);
+  impl.local_acceptor = std::make_unique<Acceptor>(impl.main_loop().executor());
+  impl.local_acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl.local_acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl.local_acceptor->bind(endpoint, ec);
+  if (!ec) impl.local_acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return std::unexpected("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
+  impl.local_listener = std::make_unique<Listener>(*impl.local_acceptor, std::span(impl.loops).first(1), *impl.local_state);
+  Spawn(impl.main_loop().executor(), "local_listener", [&impl] { return impl.local_listener->Run(); });
+  return impl.local_acceptor->local_endpoint().port();
 }
 
 std::expected<void, std::string> Server::ServeAdminSocket(const std::string& path, AdminHandler handler) {
@@ -197,6 +222,10 @@ Task<int> Server::Impl::ShutDown() {
   }
   beast::error_code ignored;
   acceptor->close(ignored);
+  if (local_acceptor) {
+    local_state->stopping = true;
+    local_acceptor->close(ignored);
+  }
   for (auto& loop : loops) {
     asio::post(loop->io, [&loop = *loop] { loop.registry.ShutdownAll(); });
   }

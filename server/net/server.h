@@ -46,6 +46,10 @@ class Server {
   // may be called from any thread. The socket file is removed at shutdown.
   using AdminHandler = std::function<void(std::string line, std::function<void(std::string reply)> reply)>;
   std::expected<void, std::string> ServeAdminSocket(const std::string& path, AdminHandler handler);
+  // A second, plain-HTTP listener on `address`:`port` (0: any free port) that answers with
+  // `router` only: /metrics for a scraper on the host or a private network, off the public port.
+  // Same limits as the main listener; closed at shutdown. Returns the bound port.
+  std::expected<std::uint16_t, std::string> ServeLocalHttp(const std::string& address, std::uint16_t port, Router router);
   ~Server();
 
   std::uint16_t port() const;

@@ -41,6 +41,27 @@ std::string Str(const json::object& object, std::string_view key) {
   return value && value->is_string() ? std::string(value->get_string()) : "";
 }
 
+// /metrics need not face the internet: with metrics.listen_address it is served only there.
+TEST(Metrics, CanBeServedOnlyOnALocalListener) {
+  ServerProcess server({{"metrics.token", "\"" + kToken + "\""}, {"metrics.listen_address", "\"127.0.0.1\""},
+                        {"metrics.port", "0"}});
+  std::string log = server.StandardError();
+  auto at = log.find("metrics.listening");
+  ASSERT_NE(at, std::string::npos) << log;
+  auto port_at = log.find("port", at);
+  ASSERT_NE(port_at, std::string::npos) << log;
+  auto digits = log.find_first_of("0123456789", port_at);
+  auto metrics_port = static_cast<std::uint16_t>(std::stoi(log.substr(digits)));
+  EXPECT_EQ(HttpGet(server.port(), "/metrics", "Authorization: Bearer " + kToken + "\r\n")->status, 404)
+      << "not on the public port";
+  auto reply = HttpGet(metrics_port, "/metrics", "Authorization: Bearer " + kToken + "\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_NE(reply->body.find("haven_connections"), std::string::npos);
+  EXPECT_EQ(HttpGet(metrics_port, "/metrics")->status, 401) << "the token still applies";
+  EXPECT_EQ(HttpGet(metrics_port, "/api/helpline")->status, 404) << "nothing else is served there";
+}
+
 TEST(Metrics, NeedTheTokenAndPassPromtool) {
   ServerProcess server({{"metrics.token", "\"" + kToken + "\""}});
   EXPECT_EQ(HttpGet(server.port(), "/metrics")->status, 401);
