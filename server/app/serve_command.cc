@@ -23,6 +23,7 @@
 #include "server/helpline/control_writer.h"
 #include "server/helpline/helpline_service.h"
 #include "server/metrics/metrics.h"
+#include "server/net/reloadable.h"
 #include "server/reports/metrics_api.h"
 #include "server/reports/stats_api.h"
 #include "server/app/storage_commands.h"
@@ -159,15 +160,20 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   environment.admits_new_chats = [&health] { return health.storage_room_for_chats.load() == 1; };
   helpline::HelplineOptions helpline_options = HelplineOptionsFor(config, org->info);
   helpline::HelplineService helpline(helpline_options, std::move(environment));
+  // What GET /api/helpline answers from (any loop): replaced whole when the org files change.
+  auto visitor_info = std::make_shared<net::Reloadable<helpline::HelplineOptions>>(helpline_options);
   std::string org_dir = config.org.dir;
   // New revocation lists or signing certificate: on `haven counselor revoke` and on SIGHUP.
-  auto reload_org = [&server_handle, &helpline, org_dir, note_signing_expiry] {
+  auto reload_org = [&server_handle, &helpline, org_dir, note_signing_expiry, visitor_info] {
     auto reloaded = LoadOrgFiles(org_dir);
     if (!reloaded) {
       log::Error("org.reload_failed");
       return false;
     }
     note_signing_expiry(reloaded->signing_certificate);
+    helpline::HelplineOptions info_options = *visitor_info->Get();
+    info_options.org = reloaded->info;
+    visitor_info->Replace(std::move(info_options));
     server_handle->Post([&helpline, info = reloaded->info] { helpline.UpdateOrg(info); });
     return true;
   };
@@ -224,10 +230,10 @@ int Serve(const Config& config, const std::vector<std::string>* demo_notes, cons
   // What the widget shows before a join (docs/protocol.md 11.6); on duty as of the last
   // once-a-second gauge update, which a join then answers for certain.
   router.Handle("/api/helpline", {net::HttpMethod::kGet, net::HttpMethod::kHead},
-                [options = helpline_options, &helpline_metrics](const net::HttpRequest&) {
+                [visitor_info, &helpline_metrics](const net::HttpRequest&) {
                   net::HttpResponse response;
                   response.content_type = "application/json";
-                  response.body = helpline::VisitorInfo(options, helpline_metrics.counselors_on_duty.load() > 0);
+                  response.body = helpline::VisitorInfo(*visitor_info->Get(), helpline_metrics.counselors_on_duty.load() > 0);
                   return response;
                 });
   router.HandleWebSocket("/ws/visitor", helpline.VisitorEndpoint(allowed_origins));

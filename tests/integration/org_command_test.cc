@@ -4,11 +4,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+
+#include <boost/json.hpp>
+#include <csignal>
 
 #include "crypto/certificate.h"
 #include "crypto/chain.h"
 #include "crypto/key_file.h"
 #include "tests/integration/support/helpline_bots.h"
+#include "tests/integration/support/http_client.h"
 #include "tests/integration/support/run_haven.h"
 #include "tests/integration/support/server_process.h"
 
@@ -90,6 +95,34 @@ TEST_F(OrgCommand, ServeNeedsOnlyThePublicHalfOfTheRootKey) {
   const auto& org = visitor.control().front().at("org").as_object();
   EXPECT_EQ(org.at("root_key").as_string(), crypto::ToHex(*root_key));
   EXPECT_EQ(org.at("name").as_string(), "Offline Root");
+}
+
+// A new signing certificate (here with a new name) reaches what the widget shows first on
+// SIGHUP, as it reaches the welcome (before, /api/helpline kept the name it started with).
+TEST_F(OrgCommand, ANewSigningCertificateReachesTheFirstScreenOnSighup) {
+  ASSERT_EQ(RunHaven("org init --dir " + Arg("keys") + " --passphrase-file " + Arg("root-pass")).first, 0);
+  auto issue = [&](const std::string& name) {
+    return RunHaven("org signing-key --dir " + Arg("keys") + " --name '" + name + "' --root-passphrase-file " +
+                    Arg("root-pass") + " --passphrase-file " + Arg("signing-pass"));
+  };
+  ASSERT_EQ(issue("First Name").first, 0);
+  ServerProcess server({{"org.dir", "\"" + Arg("keys") + "\""}});
+  auto name = [&] {
+    auto reply = HttpGet(server.port(), "/api/helpline");
+    if (!reply || reply->status != 200) return std::string("no answer");
+    return std::string(boost::json::parse(reply->body).at("org").at("name").as_string());
+  };
+  EXPECT_EQ(name(), "First Name");
+  // A new signing key, as a rotation does: the old key and certificate go first (the command
+  // refuses to overwrite them).
+  fs::rename(dir_ / "keys" / "org-signing.key", dir_ / "old-signing.key");
+  fs::rename(dir_ / "keys" / "org-signing.cert", dir_ / "old-signing.cert");
+  auto second = issue("Second Name");
+  ASSERT_EQ(second.first, 0) << second.second;
+  server.Signal(SIGHUP);
+  std::string now;
+  for (int i = 0; i < 50 && (now = name()) != "Second Name"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(now, "Second Name");
 }
 
 TEST_F(OrgCommand, ShortPassphraseAndMissingTerminalAreClearErrors) {
