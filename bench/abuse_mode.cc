@@ -4,7 +4,9 @@
 //      measured: the chats' p99, a logged-in counselor's ticket p99, a revocation's time;
 //   2. a join flood from one IPv6 /64 (via the proxy), each socket dropped after its answer:
 //      places the attacker holds, whether a real visitor elsewhere gets in;
-//   3. a connection flood from one address: connections held, whether a real visitor gets in.
+//   3. a connection flood from one address: connections held, whether a real visitor gets in;
+//   4. a join flood from very many networks (its own server, shipped puzzle): what each place
+//      costs the flooder in CPU once the queue is under pressure (bench/puzzle_flood.h).
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "bench/modes.h"
+#include "bench/puzzle_flood.h"
 #include "bench/report.h"
 #include "crypto/bytes.h"
 #include "crypto/certificate.h"
@@ -147,6 +150,15 @@ int RunAbuse(const AbuseOptions& options, const ServerChoice& server_choice) {
   std::string after_connections = testing::JoinOnce(server.process(), std::string("198.51.100.31"));
   held.clear();
 
+  // 4. The botnet against the puzzle.
+  PuzzleFloodResult botnet;
+  try {
+    botnet = RunPuzzleFlood(server_choice, options.botnet_joins);
+  } catch (const std::exception& failure) {
+    std::cerr << "haven-bench abuse: the puzzle flood's set-up failed: " << failure.what() << "\n";
+    return 2;
+  }
+
   auto p99_ms = [](const TrafficResult& result) { return static_cast<double>(result.latency.Percentile(0.99)) / 1e6; };
   double ticket_p99 = static_cast<double>(tickets.Percentile(0.99)) / 1e6;
   Report report("abuse: a login storm, a join flood and a connection flood while " + Count(static_cast<double>(options.fleet.chats)) +
@@ -166,6 +178,15 @@ int RunAbuse(const AbuseOptions& options, const ServerChoice& server_choice) {
   report.Value("connection flood from one address", std::to_string(options.flood_connections) + " opened, " +
                                                        std::to_string(refused_connections) + " failed to connect; the next is " +
                                                        (flood_capped ? "refused 503" : "served"));
+  report.Value("join flood from " + std::to_string(options.botnet_joins) + " networks",
+               std::to_string(botnet.free_places) + " places before the pressure (20 waiting), " +
+                   std::to_string(botnet.paid_places) + " paid with a puzzle, " + std::to_string(botnet.refused) + " refused");
+  report.Latency("flooder's CPU per paid place (16 x 2^14 hashes, native) p50 / p99 / p99.9", botnet.solve);
+  double per_place_s = static_cast<double>(botnet.solve.Percentile(0.5)) / 1e9;
+  report.Value("flooder's CPU for all its puzzles", Fixed(botnet.solving_seconds, 1) + " s on one core; the rest of a 200-place queue: " +
+                                                         Fixed(per_place_s * 180, 0) + " s more");
+  report.Check("every place after the first 20 cost a puzzle", botnet.free_places <= 20, std::to_string(botnet.free_places) + " free");
+  report.Check("a real visitor (solving too) gets in after the botnet flood", botnet.real_visitor == "joined", botnet.real_visitor);
   report.Check("every ticket issued during the storm", ticket_failures.load() == 0, std::to_string(ticket_failures.load()) + " failed");
   report.Check("the revocation succeeded", revoked);
   report.Check("one /64 holds at most 5 places", places <= 5, std::to_string(places));

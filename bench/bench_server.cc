@@ -67,6 +67,8 @@ const std::map<std::string, std::string>& LoadSettings() {
       {"server.max_connections_per_network", "1000000"},
       {"websocket.max_per_network", "1000000"},
       {"helpline.max_waiting_per_network", "100000"},
+      // Hundreds of joins in seconds are join pressure; the abuse mode measures puzzles itself.
+      {"helpline.puzzle_solutions", "0"},
       {"auth.login_attempts_per_minute", "10000"},
       // A closed loop sends as fast as the server answers: far above a person's 50 frames a
       // second per visitor and 200 per counselor.

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   abuse_command->add_option("--storm-rate", abuse.storm_rate, "Dropped logins a second")->capture_default_str();
   abuse_command->add_option("--flood-joins", abuse.flood_joins, "Joins from one IPv6 /64")->capture_default_str();
   abuse_command->add_option("--flood-connections", abuse.flood_connections, "Idle connections from one address")->capture_default_str();
+  abuse_command->add_option("--botnet-joins", abuse.botnet_joins, "Joins from as many networks, against the client puzzle")->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
   pinning.enabled = !no_pin;

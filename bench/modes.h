@@ -58,9 +58,11 @@ struct AbuseOptions {
   double storm_rate = 100;        // dropped logins a second, from random addresses through the proxy
   std::size_t flood_joins = 200;  // joins from one IPv6 /64, each dropped after its answer
   std::size_t flood_connections = 400;  // idle connections from one address
+  std::size_t botnet_joins = 150;       // joins from as many networks, against the shipped puzzle
 };
 // Chats running while an abuser attacks: a login storm, a join flood from one network and a
-// connection flood from one address, each against the shipped per-network defaults.
+// connection flood from one address, each against the shipped per-network defaults; then a
+// join flood from many networks against the shipped client puzzle (its own server).
 int RunAbuse(const AbuseOptions& options, const ServerChoice& server_choice);
 
 }  // namespace haven::bench

@@ -40,6 +40,8 @@ helpline::HelplineOptions HelplineOptionsFor(const Config& config, helpline::Org
   options.frames_per_second = h.visitor_frames_per_second;
   options.counselor_frames_per_second = h.counselor_frames_per_second;
   options.visitor_connections_per_minute = h.visitor_connections_per_minute;
+  options.puzzle = helpline::PuzzleRules{h.puzzle_from_waiting, h.puzzle_from_joins_per_minute, h.puzzle_bits,
+                                         h.puzzle_solutions, milliseconds(h.puzzle_timeout_ms)};
   options.max_message_bytes = config.websocket.read_message_max_bytes;
   // Validated "xx|text": the language code, then the text.
   auto by_language = [](const std::vector<std::string>& entries) {

@@ -128,6 +128,14 @@ struct HelplineSettings {
   std::uint32_t visitor_frames_per_second = 50;
   std::uint32_t counselor_frames_per_second = 200;
   std::uint32_t visitor_connections_per_minute = 30;  // per network (keyed hash), new chats
+  // The client puzzle (protocol 11.2): while this many visitors wait, or this many joins came
+  // in the last minute, a joining visitor must first find `puzzle_solutions` hashes with
+  // `puzzle_bits` leading zero bits (about a second of a mid-range phone's time by default).
+  std::uint32_t puzzle_from_waiting = 20;
+  std::uint32_t puzzle_from_joins_per_minute = 30;
+  std::uint32_t puzzle_bits = 14;
+  std::uint32_t puzzle_solutions = 16;               // 0: never ask
+  std::uint32_t puzzle_timeout_ms = 30000;           // replaces hello_timeout_ms for a visitor given a puzzle
   // "number|label in Bulgarian|label in English". The widget's built-in fallback (used only when
   // it cannot reach the server) carries the same three with the same labels.
   std::vector<std::string> emergency_numbers = {

@@ -259,6 +259,11 @@ std::vector<ConfigField> BuildSchema() {
   fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_frames_per_second", "integer", [](Config& c) -> auto& { return c.helpline.visitor_frames_per_second; }, 1, 100000));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "counselor_frames_per_second", "integer", [](Config& c) -> auto& { return c.helpline.counselor_frames_per_second; }, 1, 100000));
   fields.push_back(IntegerField<std::uint32_t>("helpline", "visitor_connections_per_minute", "integer", [](Config& c) -> auto& { return c.helpline.visitor_connections_per_minute; }, 1, 1000000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "puzzle_from_waiting", "integer", [](Config& c) -> auto& { return c.helpline.puzzle_from_waiting; }, 0, 1000000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "puzzle_from_joins_per_minute", "integer", [](Config& c) -> auto& { return c.helpline.puzzle_from_joins_per_minute; }, 0, 1000000));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "puzzle_bits", "integer", [](Config& c) -> auto& { return c.helpline.puzzle_bits; }, 1, 24));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "puzzle_solutions", "integer", [](Config& c) -> auto& { return c.helpline.puzzle_solutions; }, 0, 64));
+  fields.push_back(IntegerField<std::uint32_t>("helpline", "puzzle_timeout_ms", "milliseconds", [](Config& c) -> auto& { return c.helpline.puzzle_timeout_ms; }, 1000, 600000));
   fields.push_back(StringListField("helpline", "emergency_numbers", [](Config& c) -> auto& { return c.helpline.emergency_numbers; }, CheckEmergencyNumber));
   fields.push_back(StringListField("helpline", "wrap_up_categories", [](Config& c) -> auto& { return c.helpline.wrap_up_categories; }, CheckCode));
   fields.push_back(StringListField("helpline", "wrap_up_outcomes", [](Config& c) -> auto& { return c.helpline.wrap_up_outcomes; }, CheckCode));

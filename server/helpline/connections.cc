@@ -1,5 +1,7 @@
 #include "server/helpline/connections.h"
 
+#include <algorithm>
+
 #include "server/helpline/control_messages.h"
 #include "server/helpline/control_writer.h"
 #include "server/helpline/helpline_service.h"
@@ -11,6 +13,7 @@ Connection::Connection(HelplineService& service, net::WebSocketPeer& peer, core:
     : service_(service),
       peer_(peer),
       connected_at_(now),
+      hello_deadline_(now + service.options().hello_timeout),
       messages_(messages_per_second, 2 * messages_per_second),
       frames_(frames_per_second, 2 * frames_per_second) {}
 
@@ -108,6 +111,11 @@ VisitorConnection::VisitorConnection(HelplineService& service, net::WebSocketPee
     : Connection(service, peer, now, service.options().control_messages_per_second,
                  service.options().frames_per_second),
       client_(client) {}
+
+void VisitorConnection::GivePuzzle(const JoinPuzzle& puzzle, std::chrono::milliseconds timeout) {
+  puzzle_ = puzzle;
+  hello_deadline_ = std::max(hello_deadline_, connected_at() + timeout);
+}
 
 void VisitorConnection::OnMessage(std::string_view data, bool binary) {
   if (closing()) return;

@@ -11,6 +11,7 @@
 #include "server/core/ids.h"
 #include "server/core/profile.h"
 #include "server/helpline/control_error.h"
+#include "server/helpline/join_puzzle.h"
 #include "server/helpline/rate_limiter.h"
 #include "server/net/websocket_endpoint.h"
 
@@ -41,6 +42,8 @@ class Connection {
   void ProtocolError(ControlError error);
   bool closing() const { return closing_; }
   core::Instant connected_at() const { return connected_at_; }
+  // join, resume or auth must come before this, or the connection is closed with 4008.
+  core::Instant hello_deadline() const { return hello_deadline_; }
   // Held by asynchronous jobs (storage) to learn whether the connection is still there.
   std::weak_ptr<void> liveness() const { return alive_; }
 
@@ -54,6 +57,11 @@ class Connection {
 
   net::WebSocketPeer& peer_;
   core::Instant connected_at_;
+
+ protected:
+  core::Instant hello_deadline_;
+
+ private:
   TokenBucket messages_;
   TokenBucket frames_;
   int protocol_errors_ = 0;
@@ -73,9 +81,14 @@ class VisitorConnection final : public Connection, public net::WebSocketHandler 
 
   const net::ClientKey& client() const { return client_; }
   ChatRoute* route = nullptr;  // set once joined or resumed
+  // Its join must carry a solution of this (the welcome asked for one); it gets the puzzle's
+  // longer time to join.
+  void GivePuzzle(const JoinPuzzle& puzzle, std::chrono::milliseconds timeout);
+  const std::optional<JoinPuzzle>& puzzle() const { return puzzle_; }
 
  private:
   net::ClientKey client_;
+  std::optional<JoinPuzzle> puzzle_;
 };
 
 class CounselorConnection final : public Connection, public net::WebSocketHandler {

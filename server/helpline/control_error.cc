@@ -13,6 +13,7 @@ std::string_view ControlErrorName(ControlError error) {
     case ControlError::kBadFrame: return "bad_frame";
     case ControlError::kStorageUnavailable: return "storage_unavailable";
     case ControlError::kBadWrapUp: return "bad_wrap_up";
+    case ControlError::kBadSolution: return "bad_solution";
   }
   return "bad_message";
 }
@@ -28,6 +29,7 @@ std::string_view ControlErrorSentence(ControlError error) {
     case ControlError::kBadFrame: return "The binary frame is not valid for this connection.";
     case ControlError::kStorageUnavailable: return "The server cannot save this now; try again.";
     case ControlError::kBadWrapUp: return "The wrap-up names an unknown category or outcome.";
+    case ControlError::kBadSolution: return "The join's proof of work is missing or wrong.";
   }
   return "The message is not valid.";
 }

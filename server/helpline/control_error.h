@@ -17,6 +17,7 @@ enum class ControlError {
   kBadFrame,
   kStorageUnavailable,
   kBadWrapUp,
+  kBadSolution,
 };
 
 std::string_view ControlErrorName(ControlError error);

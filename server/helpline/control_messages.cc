@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <optional>
 
+#include "server/helpline/join_puzzle.h"
 #include "server/json/strict_fields.h"
 
 namespace haven::helpline {
@@ -66,6 +67,27 @@ std::expected<core::VisitorProfile, ControlError> ParseProfile(const json::objec
   return profile;
 }
 
+// The puzzle's nonces: 1 to kMaxPuzzleSolutions integers in [0, 2^32). Whether they solve the
+// connection's puzzle is the service's business.
+std::expected<std::vector<std::uint32_t>, ControlError> ParseSolution(const json::array* array) {
+  if (!array || array->empty() || array->size() > kMaxPuzzleSolutions) return Unexpected(ControlError::kBadMessage);
+  std::vector<std::uint32_t> nonces;
+  nonces.reserve(array->size());
+  for (const json::value& value : *array) {
+    std::int64_t nonce = 0;
+    if (value.is_int64()) {
+      nonce = value.get_int64();
+    } else if (value.is_uint64() && value.get_uint64() <= UINT32_MAX) {
+      nonce = static_cast<std::int64_t>(value.get_uint64());
+    } else {
+      return Unexpected(ControlError::kBadMessage);
+    }
+    if (nonce < 0 || nonce > UINT32_MAX) return Unexpected(ControlError::kBadMessage);
+    nonces.push_back(static_cast<std::uint32_t>(nonce));
+  }
+  return nonces;
+}
+
 }  // namespace
 
 std::expected<core::Language, ControlError> ParseLanguage(std::string_view code) {
@@ -89,10 +111,16 @@ std::expected<VisitorMessage, ControlError> ParseVisitorMessage(std::string_view
   Fields fields(*object);
   std::string_view type = *fields.String("type");
   if (type == "join") {
-    if (!fields.OnlyThese({"type", "profile"})) return Unexpected(ControlError::kBadMessage);
+    if (!fields.OnlyThese({"type", "profile", "solution"})) return Unexpected(ControlError::kBadMessage);
     auto profile = ParseProfile(fields.Object("profile"));
     if (!profile) return Unexpected(profile.error());
-    return JoinRequest{*profile};
+    JoinRequest join{*profile, {}};
+    if (fields.Contains("solution")) {
+      auto solution = ParseSolution(fields.Array("solution"));
+      if (!solution) return Unexpected(solution.error());
+      join.solution = std::move(*solution);
+    }
+    return join;
   }
   if (type == "resume") {
     auto chat = fields.Chat("chat_id");

@@ -22,6 +22,7 @@ using Token = std::array<std::uint8_t, 32>;
 // Visitor -> server.
 struct JoinRequest {
   core::VisitorProfile profile;
+  std::vector<std::uint32_t> solution;  // the puzzle's nonces, when `welcome` asked for them
 };
 struct ResumeRequest {
   core::ChatId chat;

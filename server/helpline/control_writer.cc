@@ -97,12 +97,18 @@ std::string NotAllowedMessage() {
   return Serialize({{"type", "rejected"}, {"code", "not_allowed"}, {"message", "Only supervisors may do that."}});
 }
 
-std::string WelcomeMessage(const HelplineOptions& options) {
-  return Serialize({{"type", "welcome"},
-                    {"protocol", 1},
-                    {"org", OrgObject(options.org)},
-                    {"emergency_numbers", EmergencyNumbers(options)},
-                    {"limits", json::object{{"max_text_bytes", 4000}, {"max_message_bytes", options.max_message_bytes}}}});
+std::string WelcomeMessage(const HelplineOptions& options, const JoinPuzzle* puzzle) {
+  json::object welcome{{"type", "welcome"},
+                       {"protocol", 1},
+                       {"org", OrgObject(options.org)},
+                       {"emergency_numbers", EmergencyNumbers(options)},
+                       {"limits", json::object{{"max_text_bytes", 4000}, {"max_message_bytes", options.max_message_bytes}}}};
+  if (puzzle) {
+    welcome["puzzle"] = json::object{{"challenge", Hex(puzzle->challenge.data(), puzzle->challenge.size())},
+                                     {"bits", puzzle->bits},
+                                     {"solutions", puzzle->solutions}};
+  }
+  return Serialize(std::move(welcome));
 }
 
 std::string VisitorInfo(const HelplineOptions& options, bool on_duty) {

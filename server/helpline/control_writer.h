@@ -41,7 +41,8 @@ std::string ErrorMessage(ControlError error);
 std::string RejectedMessage(core::RejectionCode code, const std::optional<core::ChatId>& chat);
 std::string NotAllowedMessage();  // a counselor asked for what only supervisors may have
 
-std::string WelcomeMessage(const HelplineOptions& options);
+// With `puzzle`, the join must carry its solution (protocol 11.2).
+std::string WelcomeMessage(const HelplineOptions& options, const JoinPuzzle* puzzle = nullptr);
 // The body of GET /api/helpline (docs/protocol.md 11.6): what the widget shows before a join.
 std::string VisitorInfo(const HelplineOptions& options, bool on_duty);
 std::string JoinedMessage(const core::ChatId& chat, const Token& resume_token, core::Lane lane);

@@ -9,6 +9,7 @@
 #include "server/core/instant.h"
 #include "server/core/rules.h"
 #include "server/helpline/chat_relay.h"
+#include "server/helpline/join_puzzle.h"
 
 namespace haven::storage {
 class Stores;
@@ -48,6 +49,7 @@ struct HelplineOptions {
   double counselor_frames_per_second = 200;           // per counselor connection (several chats)
   double visitor_connections_per_minute = 30;         // per ClientKey
   std::uint32_t max_waiting_per_network = 5;          // waiting visitors per ClientKey; beyond: busy
+  PuzzleRules puzzle;                                 // when joins need a proof of work, and how much
   std::uint32_t max_message_bytes = 8192;             // websocket.read_message_max_bytes, for `welcome`
   std::vector<std::pair<std::string, std::string>> canned_replies;  // (language code, text), for `ready`
   std::vector<std::pair<std::string, std::string>> opening_hours;    // (language code, text), for /api/helpline

@@ -41,7 +41,8 @@ HelplineService::HelplineService(HelplineOptions options, HelplineEnvironment en
       environment_(std::move(environment)),
       core_(options_.rules),
       welcome_(WelcomeMessage(options_)),
-      visitor_joins_(options_.visitor_connections_per_minute / 60.0, options_.visitor_connections_per_minute) {}
+      visitor_joins_(options_.visitor_connections_per_minute / 60.0, options_.visitor_connections_per_minute),
+      join_pressure_(options_.puzzle) {}
 
 HelplineService::~HelplineService() = default;
 
@@ -51,7 +52,7 @@ net::WebSocketEndpoint HelplineService::VisitorEndpoint(std::shared_ptr<const ne
                                   auto connection = std::make_unique<VisitorConnection>(*this, peer, request.client(), now());
                                   unidentified_.insert(connection.get());
                                   ++visitor_connections_;
-                                  connection->SendText(welcome_);
+                                  Welcome(*connection);
                                   return connection;
                                 }};
 }
@@ -137,12 +138,32 @@ void HelplineService::KeepDuty(const core::CounselorHandle& counselor, core::Cou
 
 // --- visitors ---
 
+void HelplineService::Welcome(VisitorConnection& connection) {
+  if (!join_pressure_.High(now(), core_.waiting())) {
+    connection.SendText(welcome_);
+    return;
+  }
+  // Under pressure a place in the queue costs the joiner CPU time: a flood pays for each one.
+  JoinPuzzle puzzle = NewJoinPuzzle(options_.puzzle);
+  connection.GivePuzzle(puzzle, options_.puzzle.timeout);
+  if (environment_.metrics) ++environment_.metrics->puzzles_issued;
+  connection.SendText(WelcomeMessage(options_, &puzzle));
+}
+
 void HelplineService::VisitorJoin(VisitorConnection& connection, const JoinRequest& request) {
   if (connection.route) {
     connection.ProtocolError(ControlError::kNotAllowedNow);
     return;
   }
   unidentified_.erase(&connection);
+  join_pressure_.Asked(now());
+  if (connection.puzzle() && !Solves(*connection.puzzle(), request.solution)) {
+    log::Info("helpline.join_puzzle_failed");
+    CountError(ControlErrorName(ControlError::kBadSolution));
+    connection.SendText(ErrorMessage(ControlError::kBadSolution));
+    connection.Close(net::kClosePolicy, "puzzle not solved");
+    return;
+  }
   if (!visitor_joins_.TryTake(connection.client(), now())) {
     log::Info("helpline.join_rate_limited");
     connection.SendText(RefusedMessage("rate_limited"));
@@ -510,7 +531,7 @@ void HelplineService::Tick() {
   core::Instant current = now();
   std::vector<Connection*> late;
   for (Connection* connection : unidentified_) {
-    if (current - connection->connected_at() >= options_.hello_timeout) late.push_back(connection);
+    if (current >= connection->hello_deadline()) late.push_back(connection);
   }
   for (Connection* connection : late) {
     unidentified_.erase(connection);

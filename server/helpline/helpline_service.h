@@ -92,6 +92,8 @@ class HelplineService {
   void Persist(const core::ConversationRecord& record);
   // Runs `then` on the loop once every storage write queued so far has finished.
   void AfterQueuedWrites(std::function<void()> then);
+  // Sends `welcome`, with a puzzle while joins are under pressure.
+  void Welcome(VisitorConnection& connection);
   void AnswerJoin(VisitorConnection& connection, const core::ChatId& chat, std::string joined);
   // Chats of `network` still waiting or being offered: its places in the queue.
   std::uint32_t WaitingFrom(const net::ClientKey& network) const;
@@ -119,6 +121,7 @@ class HelplineService {
   std::unordered_map<std::string, CounselorConnection*> counselors_;
   std::set<Connection*> unidentified_;  // waiting for join/resume/auth, for the hello timeout
   KeyedRateLimiter visitor_joins_;
+  JoinPressure join_pressure_;
   std::map<core::ChatId, std::pair<std::string, WrapUpRequest>> pending_wrap_ups_;
   std::string last_overview_;
   std::set<CounselorConnection*> watchers_;  // supervisors watching the operator view

@@ -33,6 +33,7 @@ class StrictFields {
       return std::ranges::find(allowed, std::string_view(entry.key())) != allowed.end();
     });
   }
+  bool Contains(std::string_view key) const { return object_.contains(key); }
   std::optional<std::string_view> String(std::string_view key) const {
     const boost::json::value* value = object_.if_contains(key);
     if (!value || !value->is_string()) return std::nullopt;

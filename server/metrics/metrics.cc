@@ -11,7 +11,8 @@ constexpr double kStorageBounds[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.0
 constexpr std::string_view kErrorCodes[kErrorCodeCount] = {
     "bad_message",  "unknown_type", "not_allowed_now", "unknown_chat",      "auth_failed",    "rate_limited",
     "bad_frame",    "storage_unavailable", "bad_wrap_up", "not_your_chat",  "wrong_state",    "not_on_duty",
-    "at_capacity",  "no_such_offer", "target_unavailable", "already_exists", "offer_pending", "not_allowed"};
+    "at_capacity",  "no_such_offer", "target_unavailable", "already_exists", "offer_pending", "not_allowed",
+    "bad_solution"};
 
 
 void Metric(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
@@ -129,6 +130,8 @@ std::string RenderMetrics(const HelplineMetrics& m, const HealthMetrics& health,
   Sample(out, "haven_chats_total", "{result=\"answered\"}", m.chats_answered.load());
   Sample(out, "haven_chats_total", "{result=\"abandoned\"}", m.chats_abandoned.load());
   Sample(out, "haven_chats_total", "{result=\"refused\"}", m.chats_refused.load());
+  Metric(out, "haven_join_puzzles_total", "counter", "Visitors asked for a proof of work before joining (the queue or the join rate under pressure).");
+  Sample(out, "haven_join_puzzles_total", "", m.puzzles_issued.load());
   Metric(out, "haven_relay_frames_total", "counter", "Encrypted frames relayed, by direction.");
   Sample(out, "haven_relay_frames_total", "{direction=\"to_counselor\"}", m.frames[0].load());
   Sample(out, "haven_relay_frames_total", "{direction=\"to_visitor\"}", m.frames[1].load());

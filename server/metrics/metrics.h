@@ -42,6 +42,7 @@ struct HelplineMetrics {
   std::atomic<std::uint64_t> chats_answered{0};
   std::atomic<std::uint64_t> chats_abandoned{0};
   std::atomic<std::uint64_t> chats_refused{0};
+  std::atomic<std::uint64_t> puzzles_issued{0};  // welcomes that asked for a proof of work (join pressure)
   std::array<std::atomic<std::uint64_t>, 32> errors{};  // by code, see ErrorCodeName
   std::atomic<std::uint64_t> storage_failures{0};      // writes of chat records, statistics or audit that failed
   // Histograms.
@@ -75,8 +76,8 @@ struct HealthMetrics {
 };
 
 // Indexes into HelplineMetrics::errors: the control error codes then the rejection codes of
-// docs/protocol.md 12.1, in that table's order.
-inline constexpr std::size_t kErrorCodeCount = 18;
+// docs/protocol.md 12.1, in that table's order, then codes added later.
+inline constexpr std::size_t kErrorCodeCount = 19;
 std::string_view ErrorCodeName(std::size_t index);
 std::size_t ErrorCodeIndex(std::string_view name);
 

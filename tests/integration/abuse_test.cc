@@ -174,5 +174,60 @@ TEST(Abuse, AJoinFloodFromOneNetworkCannotFillTheQueue) {
   EXPECT_EQ(JoinOnce(server, "2001:db8:1:2::99"), "joined");
 }
 
+// Before: a flood from many networks could take every place in the queue at no cost but a
+// socket. Now, once the queue is under pressure, the welcome carries a puzzle, a join without
+// its solution is refused (bad_solution, close 1008), and an honest visitor that solves it
+// joins: each place then costs the flooder solutions × 2^bits hashes.
+TEST(Abuse, UnderPressureEveryPlaceInTheQueueCostsAProofOfWork) {
+  ServerProcess server({{"http.trusted_proxies", R"(["127.0.0.1"])"},
+                        {"metrics.token", "\"metrics-token-0123456789abcdef\""},
+                        {"helpline.offer_chats", "false"},
+                        {"helpline.puzzle_from_waiting", "3"},
+                        {"helpline.puzzle_from_joins_per_minute", "1000"},
+                        {"helpline.puzzle_bits", "12"},
+                        {"helpline.puzzle_solutions", "8"}});
+  auto counselor = EnrolCounselor(server, "c-1");
+  CounselorBot on_duty(server, *counselor);
+  on_duty.Duty("available");
+  auto welcome_of = [](WebSocketClient& ws) {
+    auto message = ws.Read();
+    return message ? json::parse(message->data).as_object() : json::object{};
+  };
+  auto raw_join = R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})";
+  // A quiet helpline asks nothing: three visitors join with a bare join.
+  std::vector<std::unique_ptr<WebSocketClient>> quiet;
+  for (int i = 0; i < 3; ++i) {
+    quiet.push_back(std::make_unique<WebSocketClient>(server.port(), "/ws/visitor", std::string(kTestOrigin), "127.0.0.1",
+                                                      "198.51.100." + std::to_string(10 + i)));
+    EXPECT_FALSE(welcome_of(*quiet.back()).contains("puzzle"));
+    quiet.back()->Send(raw_join);
+    auto joined = quiet.back()->Read();
+    ASSERT_TRUE(joined);
+    EXPECT_EQ(JsonString(json::parse(joined->data).as_object(), "type"), "joined");
+  }
+  // Three waiting: the next visitor is asked for a proof of work, and a join without it fails.
+  WebSocketClient flooder(server.port(), "/ws/visitor", std::string(kTestOrigin), "127.0.0.1", "203.0.113.7");
+  json::object welcome = welcome_of(flooder);
+  ASSERT_TRUE(welcome.contains("puzzle")) << json::serialize(welcome);
+  const json::object& puzzle = welcome.at("puzzle").as_object();
+  EXPECT_EQ(JsonHex(puzzle, "challenge").size(), 32u);
+  EXPECT_EQ(puzzle.at("bits").as_int64(), 12);
+  EXPECT_EQ(puzzle.at("solutions").as_int64(), 8);
+  flooder.Send(raw_join);
+  auto refused = flooder.Read();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(JsonString(json::parse(refused->data).as_object(), "code"), "bad_solution");
+  while (flooder.Read()) {
+  }
+  EXPECT_EQ(flooder.close_code(), 1008);
+  // An honest visitor solves it and is in the queue.
+  EXPECT_EQ(JoinOnce(server, "203.0.113.8"), "joined");
+  // What the flood cost shows in /metrics, never who sent it.
+  auto metrics = HttpGet(server.port(), "/metrics", "Authorization: Bearer metrics-token-0123456789abcdef\r\n");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("haven_join_puzzles_total 2"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("haven_errors_total{code=\"bad_solution\"} 1"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace haven::testing

@@ -4,6 +4,7 @@
 
 #include "crypto/certificate.h"
 #include "server/helpline/envelope.h"
+#include "server/helpline/join_puzzle.h"
 
 namespace haven::testing {
 namespace json = boost::json;
@@ -13,6 +14,26 @@ core::ChatId ChatFromHex(std::string_view hex) {
   auto bytes = crypto::FromHex(hex);
   if (bytes && bytes->size() == 16) std::copy(bytes->begin(), bytes->end(), chat.bytes.begin());
   return chat;
+}
+
+std::optional<json::array> PuzzleSolution(const json::object& welcome) {
+  const json::value* asked = welcome.if_contains("puzzle");
+  if (!asked || !asked->is_object()) return std::nullopt;
+  const json::object& puzzle = asked->as_object();
+  helpline::JoinPuzzle wanted;
+  auto challenge = JsonHex(puzzle, "challenge");
+  std::copy_n(challenge.begin(), std::min(challenge.size(), wanted.challenge.size()), wanted.challenge.begin());
+  wanted.bits = static_cast<std::uint32_t>(puzzle.at("bits").as_int64());
+  wanted.solutions = static_cast<std::uint32_t>(puzzle.at("solutions").as_int64());
+  json::array nonces;
+  for (std::uint32_t nonce : helpline::Solve(wanted)) nonces.push_back(nonce);
+  return nonces;
+}
+
+json::object JoinMessage(const json::object& profile, const std::optional<json::array>& solution) {
+  json::object join{{"type", "join"}, {"profile", profile}};
+  if (solution) join["solution"] = *solution;
+  return join;
 }
 
 // --- visitors ---
@@ -48,6 +69,7 @@ void VisitorBot::Handle(const WsMessage& message) {
     for (const auto& list : org.at("revocation_lists").as_array()) {
       trust_.revocation_lists.push_back(crypto::FromHex(std::string_view(list.as_string())).value_or(crypto::Bytes{}));
     }
+    solution_ = PuzzleSolution(object);
   } else if (type == "joined") {
     chat_ = JsonString(object, "chat_id");
     token_ = JsonString(object, "resume_token");
@@ -98,9 +120,8 @@ bool VisitorBot::Until(const std::function<bool()>& done, milliseconds timeout) 
 }
 
 bool VisitorBot::Join(const std::string& language, const std::string& age_band, const std::string& in_danger) {
-  socket_->Send(json::serialize(json::object{
-      {"type", "join"},
-      {"profile", json::object{{"language", language}, {"age_band", age_band}, {"in_danger", in_danger}}}}));
+  socket_->Send(json::serialize(JoinMessage(
+      json::object{{"language", language}, {"age_band", age_band}, {"in_danger", in_danger}}, solution_)));
   Until([this] { return !chat_.empty() || refused_.has_value(); });
   return !chat_.empty();
 }
@@ -279,12 +300,16 @@ Chat StartChat(ServerProcess& server, const std::string& handle) {
 std::string JoinOnce(const ServerProcess& server, std::optional<std::string> forwarded_for) {
   WebSocketClient ws(server.port(), "/ws/visitor", std::string(kTestOrigin), "127.0.0.1", std::move(forwarded_for));
   if (!ws.connected()) return "handshake " + std::to_string(ws.handshake_status());
-  ws.Send(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
   while (auto message = ws.Read()) {
     json::value value = json::parse(message->data);
     std::string type(value.at("type").as_string());
+    if (type == "welcome") {
+      ws.Send(json::serialize(JoinMessage({{"language", "bg"}, {"age_band", ""}, {"in_danger", ""}},
+                                          PuzzleSolution(value.as_object()))));
+    }
     if (type == "joined") return type;
     if (type == "refused") return std::string(value.at("reason").as_string());
+    if (type == "error") return std::string(value.at("code").as_string());
   }
   return "no answer";
 }

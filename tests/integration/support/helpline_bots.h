@@ -40,9 +40,16 @@ class Bot {
 bool PumpUntil(const std::function<bool()>& done, std::initializer_list<Bot*> bots,
                milliseconds timeout = milliseconds(10000));
 
+// The nonces that solve a welcome's puzzle (protocol 11.2), as an honest client finds them;
+// nullopt when the welcome asked none.
+std::optional<boost::json::array> PuzzleSolution(const boost::json::object& welcome);
+// A join message with the visitor's answers and, when there is one, the puzzle's solution.
+boost::json::object JoinMessage(const boost::json::object& profile, const std::optional<boost::json::array>& solution);
+
 // Opens /ws/visitor from 127.0.0.1 (through a trusted proxy as `forwarded_for`, when given),
-// joins, and returns "joined" or the refusal's reason (or what went wrong); the socket is
-// dropped on return, as a flood does.
+// joins (solving the welcome's puzzle if it has one), and returns "joined", the refusal's
+// reason or the error's code (or what went wrong); the socket is dropped on return, as a flood
+// does.
 std::string JoinOnce(const ServerProcess& server, std::optional<std::string> forwarded_for = std::nullopt);
 
 class VisitorBot : public Bot {
@@ -94,6 +101,7 @@ class VisitorBot : public Bot {
   bool verified_ = false;
   std::string counselor_name_;
   std::optional<crypto::ErrorCode> e2e_error_;
+  std::optional<boost::json::array> solution_;  // of the welcome's puzzle, when it asked one
 };
 
 class CounselorBot : public Bot {

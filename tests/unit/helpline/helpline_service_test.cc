@@ -132,6 +132,7 @@ class HelplineServiceTest : public ::testing::Test {
     options.emergency_numbers = {{"112", "Спешна помощ", "Emergency"}};
     options.wrap_up_categories = {"physical_violence", "child_witness"};
     options.wrap_up_outcomes = {"support_given", "referred"};
+    options.puzzle.solutions = 0;  // many tests join many visitors at once; PuzzleTest asks for puzzles
     Configure(options);
     service_ = std::make_unique<HelplineService>(options, HelplineEnvironment{
         [this] { return now_; },
@@ -537,6 +538,103 @@ TEST_F(HelplineServiceTest, SilentConnectionsAreClosedAfterTheHelloTimeout) {
   service_->Tick();
   EXPECT_EQ(visitor->peer.close_code, 4008);
   EXPECT_EQ(counselor.peer.close_code, 4008);
+}
+
+// Under pressure (here: one visitor already waiting) the welcome carries a puzzle, and a join
+// without its solution is refused with bad_solution and close 1008.
+class PuzzleTest : public HelplineServiceTest {
+ protected:
+  void Configure(HelplineOptions& options) override {
+    options.puzzle.from_waiting = 1;
+    options.puzzle.from_joins_per_minute = 1000;
+    options.puzzle.bits = 4;
+    options.puzzle.solutions = 4;
+    options.puzzle.timeout = 30s;
+    options.rules.offer_chats = false;  // chats stay in the queue
+  }
+  void SetUp() override {
+    HelplineServiceTest::SetUp();
+    AddCounselor("c-1");
+    counselor_ = OpenCounselor("c-1");
+  }
+  std::unique_ptr<Client> counselor_;
+  static JoinPuzzle PuzzleOf(const json::object& welcome) {
+    const json::object& asked = welcome.at("puzzle").as_object();
+    JoinPuzzle puzzle;
+    std::string hex = Str(asked, "challenge");
+    for (std::size_t i = 0; i < 32; ++i) puzzle.challenge[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+    puzzle.bits = static_cast<std::uint32_t>(asked.at("bits").as_int64());
+    puzzle.solutions = static_cast<std::uint32_t>(asked.at("solutions").as_int64());
+    return puzzle;
+  }
+  static std::string JoinWith(const std::vector<std::uint32_t>& nonces) {
+    std::string list;
+    for (std::uint32_t nonce : nonces) list += (list.empty() ? "" : ",") + std::to_string(nonce);
+    return R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""},"solution":[)" + list + "]}";
+  }
+};
+
+TEST_F(PuzzleTest, AnEmptyQueueAsksNothing) {
+  auto first = OpenVisitor();
+  EXPECT_FALSE(first->Next("welcome").contains("puzzle"));
+  Join(*first);
+  EXPECT_EQ(metrics_.puzzles_issued.load(), 0u);
+}
+
+TEST_F(PuzzleTest, UnderPressureAJoinNeedsTheSolutionOfItsOwnConnectionsPuzzle) {
+  auto first = OpenVisitor(1);
+  Join(*first);
+
+  auto lazy = OpenVisitor(2);
+  JoinPuzzle lazy_puzzle = PuzzleOf(lazy->Next("welcome"));
+  EXPECT_EQ(lazy_puzzle.bits, 4u);
+  EXPECT_EQ(lazy_puzzle.solutions, 4u);
+  lazy->Text(R"({"type":"join","profile":{"language":"bg","age_band":"","in_danger":""}})");
+  Drain();
+  EXPECT_EQ(Str(lazy->Next("error"), "code"), "bad_solution");
+  EXPECT_EQ(lazy->peer.close_code, 1008);
+
+  // Another connection's solution does not do: each connection has its own challenge.
+  auto copier = OpenVisitor(3);
+  JoinPuzzle copier_puzzle = PuzzleOf(copier->Next("welcome"));
+  EXPECT_NE(copier_puzzle.challenge, lazy_puzzle.challenge);
+  std::vector<std::uint32_t> wrong = Solve(lazy_puzzle);
+  if (Solves(copier_puzzle, wrong)) GTEST_SKIP() << "the two random puzzles happen to share a solution";
+  copier->Text(JoinWith(wrong));
+  Drain();
+  EXPECT_EQ(Str(copier->Next("error"), "code"), "bad_solution");
+  EXPECT_EQ(copier->peer.close_code, 1008);
+
+  auto honest = OpenVisitor(4);
+  honest->Text(JoinWith(Solve(PuzzleOf(honest->Next("welcome")))));
+  Drain();
+  EXPECT_EQ(Str(honest->Next("joined"), "lane"), "general");
+  EXPECT_EQ(metrics_.puzzles_issued.load(), 3u);
+  EXPECT_EQ(metrics_.errors[metrics::ErrorCodeIndex("bad_solution")].load(), 2u);
+}
+
+TEST_F(PuzzleTest, AVisitorGivenAPuzzleHasThePuzzlesTimeToJoin) {
+  auto first = OpenVisitor(1);
+  Join(*first);
+  auto solving = OpenVisitor(2);
+  ASSERT_TRUE(solving->Next("welcome").contains("puzzle"));
+  now_ += 20s;  // past hello_timeout (10 s), within the puzzle's 30 s
+  service_->Tick();
+  EXPECT_FALSE(solving->peer.closed);
+  now_ += 10s;
+  service_->Tick();
+  EXPECT_EQ(solving->peer.close_code, 4008);
+}
+
+TEST_F(PuzzleTest, AResumeNeedsNoSolution) {
+  auto first = OpenVisitor(1);
+  auto [chat, token] = Join(*first);
+  first->Disconnect();
+  auto back = OpenVisitor(1);
+  ASSERT_TRUE(back->Next("welcome").contains("puzzle"));  // the queue still holds its chat
+  back->Text(R"({"type":"resume","chat_id":")" + chat + R"(","resume_token":")" + token + R"("})");
+  Drain();
+  EXPECT_EQ(Str(back->Next("resumed"), "state"), "waiting");
 }
 
 TEST_F(HelplineServiceTest, ProtocolErrorsAndFloodsCloseTheConnection) {

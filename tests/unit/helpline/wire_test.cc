@@ -45,6 +45,11 @@ TEST(ControlMessages, VisitorMessagesParse) {
   auto quiet = ParseVisitorMessage(R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""}})");
   ASSERT_TRUE(quiet);
   EXPECT_EQ(std::get<JoinRequest>(*quiet).profile, core::VisitorProfile{});
+  EXPECT_TRUE(std::get<JoinRequest>(*quiet).solution.empty());
+  auto solved = ParseVisitorMessage(
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":[0,77,4294967295]})");
+  ASSERT_TRUE(solved);
+  EXPECT_EQ(std::get<JoinRequest>(*solved).solution, (std::vector<std::uint32_t>{0, 77, 4294967295u}));
   EXPECT_TRUE(ParseVisitorMessage(R"({"type":"leave"})"));
   auto resume = ParseVisitorMessage(std::string(R"({"type":"resume","chat_id":")") + std::string(32, 'a') +
                                     R"(","resume_token":")" + std::string(64, '0') + R"("})");
@@ -72,6 +77,13 @@ TEST(ControlMessages, MalformedVisitorMessagesAreRefused) {
       R"({"type":"resume","chat_id":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","resume_token":"0000000000000000000000000000000000000000000000000000000000000000"})",
       R"({"type":"leave","why":"x"})",
       R"({"type":"join","profile":[[[[[[[[[[[[1]]]]]]]]]]]]})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":[]})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":[-1]})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":[4294967296]})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":["77"]})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":[7.5]})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":77})",
+      R"({"type":"join","profile":{"language":"","age_band":"","in_danger":""},"solution":null})",
   };
   for (const char* text : bad) {
     auto parsed = ParseVisitorMessage(text);

@@ -5,6 +5,8 @@
 
 import { count, isHex, isObject, parseObject, str } from '../shared/json_fields';
 import { readOrg, type OrgInfo } from '../shared/org_info';
+import { fromHex } from '../e2e/bytes';
+import { kMaxPuzzleBits, kMaxPuzzleSolutions, type JoinPuzzle } from './join_puzzle';
 
 export type { OrgInfo } from '../shared/org_info';
 
@@ -35,6 +37,8 @@ export type ServerMessage =
       readonly org: OrgInfo;
       readonly emergencyNumbers: readonly EmergencyNumber[];
       readonly maxTextBytes: number;
+      /** The join must carry this puzzle's solution (§11.2); null when none was asked. */
+      readonly puzzle: JoinPuzzle | null;
     }
   | { readonly type: 'joined'; readonly chatId: string; readonly resumeToken: string; readonly lane: string }
   | { readonly type: 'refused'; readonly reason: 'busy' | 'offline' | 'rate_limited' }
@@ -72,6 +76,19 @@ export function readEmergencyNumbers(value: unknown): EmergencyNumber[] | null {
   return out;
 }
 
+/** `welcome`'s puzzle: null when absent, undefined when malformed. */
+function readPuzzle(value: unknown): JoinPuzzle | null | undefined {
+  if (value === undefined) return null;
+  if (!isObject(value)) return undefined;
+  const challengeHex = str(value, 'challenge');
+  const bits = count(value, 'bits');
+  const solutions = count(value, 'solutions');
+  const challenge = isHex(challengeHex, 32) ? fromHex(challengeHex) : null;
+  if (challenge === null || bits === null || solutions === null) return undefined;
+  if (bits < 1 || bits > kMaxPuzzleBits || solutions < 1 || solutions > kMaxPuzzleSolutions) return undefined;
+  return { challenge, bits, solutions };
+}
+
 /** Reads one text message from the server; null if it is not a valid §11.2 message. */
 export function parseServerMessage(text: string): ServerMessage | null {
   const value = parseObject(text);
@@ -83,8 +100,9 @@ export function parseServerMessage(text: string): ServerMessage | null {
       const emergencyNumbers = readEmergencyNumbers(value['emergency_numbers']);
       const limits = value['limits'];
       const maxTextBytes = isObject(limits) ? count(limits, 'max_text_bytes') : null;
-      if (protocol === null || org === null || emergencyNumbers === null) return null;
-      return { type: 'welcome', protocol, org, emergencyNumbers, maxTextBytes: maxTextBytes ?? 4000 };
+      const puzzle = readPuzzle(value['puzzle']);
+      if (protocol === null || org === null || emergencyNumbers === null || puzzle === undefined) return null;
+      return { type: 'welcome', protocol, org, emergencyNumbers, maxTextBytes: maxTextBytes ?? 4000, puzzle };
     }
     case 'joined': {
       const chatId = str(value, 'chat_id');
@@ -144,8 +162,9 @@ export function parseServerMessage(text: string): ServerMessage | null {
   }
 }
 
-export function joinMessage(profile: Profile): string {
-  return JSON.stringify({ type: 'join', profile });
+/** `solution`: the nonces of the welcome's puzzle, when it asked for them. */
+export function joinMessage(profile: Profile, solution: readonly number[] | null = null): string {
+  return JSON.stringify(solution === null ? { type: 'join', profile } : { type: 'join', profile, solution });
 }
 
 export function resumeMessage(chatId: string, resumeToken: string): string {

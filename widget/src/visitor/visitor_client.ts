@@ -3,7 +3,7 @@
 // frames. It turns all of that into a few events for the UI.
 //
 //   connect → welcome (check the org fingerprint against the embed snippet's; fail closed)
-//           → join → joined → offer of leg 0 → queue… → assigned → accept verified → active
+//           → [solve the welcome's puzzle, under pressure] → join → joined → offer of leg 0 → queue… → assigned → accept verified → active
 //   drop (1006/1012/1013) → reconnect with back-off → welcome → resume → resumed → resend
 //   ended / refused / unknown_chat / gave up → finished (with the screen to show)
 //
@@ -14,6 +14,7 @@ import { fingerprintMatches, parseEnvelope, type E2eErrorCode, type HistoryEntry
 import { ChatSession, kMaxTextBytes, type CounselorIdentityShown, type SendResult } from './chat_session';
 import type { Clock } from '../shared/clock';
 import { Connection, type ClosedReason, type SocketFactory } from '../shared/connection';
+import { solveJoinPuzzle, type SolveOptions } from './join_puzzle';
 import {
   joinMessage,
   leaveMessage,
@@ -58,6 +59,8 @@ export interface VisitorClientOptions {
   readonly createSocket: SocketFactory;
   readonly clock: Clock;
   readonly random?: () => number;
+  /** How the join puzzle lets the page run between slices (tests drive it). */
+  readonly yieldToPage?: SolveOptions['yieldToPage'];
 }
 
 export class VisitorClient {
@@ -68,6 +71,8 @@ export class VisitorClient {
   private rootKey_: string | null = null;
   private revocationLists_: readonly string[] = [];
   private welcomed_ = false;
+  /** Changes with every connection and welcome: a puzzle solved for an earlier one is of no use. */
+  private generation_ = 0;
   private reconnecting_ = false;
   private finished_ = false;
   private maxTextBytes_ = kMaxTextBytes;
@@ -84,6 +89,7 @@ export class VisitorClient {
       {
         onOpen: () => {
           this.welcomed_ = false;
+          ++this.generation_;
         },
         onText: (text) => this.handleText(text),
         onBinary: (bytes) => this.handleBinary(bytes),
@@ -243,10 +249,20 @@ export class VisitorClient {
     this.maxTextBytes_ = Math.min(kMaxTextBytes, message.maxTextBytes);
     if (message.emergencyNumbers.length > 0) this.listener_.onEmergencyNumbers(message.emergencyNumbers);
     this.welcomed_ = true;
+    const generation = ++this.generation_;
     if (this.chatIdHex_ !== null && this.resumeToken_ !== null) {
       this.connection_.send(resumeMessage(this.chatIdHex_, this.resumeToken_));
-    } else {
+    } else if (message.puzzle === null) {
       this.connection_.send(joinMessage(this.options_.profile));
+    } else {
+      // Under pressure: about a second of work, in slices, while "Connecting you…" shows.
+      const stopped = (): boolean => this.finished_ || generation !== this.generation_;
+      void solveJoinPuzzle(this.options_.sodium, message.puzzle, {
+        stopped,
+        ...(this.options_.yieldToPage === undefined ? {} : { yieldToPage: this.options_.yieldToPage }),
+      }).then((solution) => {
+        if (solution !== null && !stopped()) this.connection_.send(joinMessage(this.options_.profile, solution));
+      });
     }
   }
 

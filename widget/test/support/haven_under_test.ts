@@ -158,6 +158,8 @@ async function startReal(binary: string, partnerOrigin: string, options: StartOp
       // Every visitor, scripted or in Chromium, comes from 127.0.0.1: one network for the limit.
       'visitor_connections_per_minute = 100000',
       'max_waiting_per_network = 100000',
+      // Many joins at once are join pressure; the puzzle test asks for puzzles itself.
+      ...(helplineExtra(options.extraConfig ?? []).some((line) => line.startsWith('puzzle_solutions')) ? [] : ['puzzle_solutions = 0']),
       ...(resumeWindow === undefined ? [] : [`visitor_resume_window_seconds = ${resumeWindow}`, `counselor_resume_window_seconds = ${resumeWindow}`]),
       ...helplineExtra(options.extraConfig ?? []),
       ...otherExtra(options.extraConfig ?? []),

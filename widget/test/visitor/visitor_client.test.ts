@@ -5,6 +5,7 @@ import { encodeEnvelope, parseEnvelope } from '../../src/e2e/envelope';
 import { fingerprint } from '../../src/e2e/fingerprint';
 import type { CounselorIdentity } from '../../src/e2e/index';
 import { kDefaultBackoff } from '../../src/shared/connection';
+import { nonceMeets } from '../../src/visitor/join_puzzle';
 import { VisitorClient, type Outcome, type VisitorClientListener } from '../../src/visitor/visitor_client';
 import { chatId, kNow, loadSodium, makeCounselor, makeOrg, type Org } from '../e2e/fixtures';
 import { CounselorLeg } from '../support/counselor_leg';
@@ -33,7 +34,7 @@ function welcome(of: Org = org) {
   };
 }
 
-function setup(pinned = fingerprint(sodium, org.root.publicKey)) {
+function setup(pinned = fingerprint(sodium, org.root.publicKey), yieldToPage?: () => Promise<void>) {
   const clock = new FakeClock(kNow * 1000);
   const factory = socketFactory();
   const log: string[] = [];
@@ -58,7 +59,7 @@ function setup(pinned = fingerprint(sodium, org.root.publicKey)) {
     },
   };
   const client = new VisitorClient(
-    { url: 'ws://haven/ws/visitor', fingerprint: pinned, profile: { language: 'bg', age_band: '13-17', in_danger: '' }, sodium, createSocket: factory.create, clock, random: () => 0 },
+    { url: 'ws://haven/ws/visitor', fingerprint: pinned, profile: { language: 'bg', age_band: '13-17', in_danger: '' }, sodium, createSocket: factory.create, clock, random: () => 0, ...(yieldToPage === undefined ? {} : { yieldToPage }) },
     listener,
   );
   const identity: CounselorIdentity = { signingCertificate: org.signingCertificate, counselorCertificate: anna.certificate, identitySecretKey: anna.identity.privateKey };
@@ -109,6 +110,50 @@ test('welcome, join with the profile, queue, assigned, handshake, messages both 
   ]);
   assert.deepEqual(counselor.received.map((m) => (m.kind === 'text' ? m.text : m.kind)), ['пиша, докато чакам']);
   void seen;
+});
+
+test('under pressure the join waits for the welcome\'s puzzle and carries its solution', async () => {
+  const { factory, client } = setup();
+  client.start();
+  const socket = factory.sockets[0]!;
+  socket.open();
+  const challenge = 'c3'.repeat(32);
+  socket.text({ ...welcome(), puzzle: { challenge, bits: 6, solutions: 4 } });
+  assert.deepEqual(socket.controls, [], 'nothing before the puzzle is solved');
+  while (socket.controls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  const join = socket.controls[0] as unknown as { type: string; profile: unknown; solution: number[] };
+  assert.equal(join.type, 'join');
+  assert.deepEqual(join.profile, { language: 'bg', age_band: '13-17', in_danger: '' });
+  const puzzle = { challenge: Uint8Array.from(Buffer.from(challenge, 'hex')), bits: 6, solutions: 4 };
+  assert.equal(join.solution.length, 4);
+  assert.ok(join.solution.every((nonce) => nonceMeets(sodium, puzzle, nonce)));
+  assert.deepEqual([...join.solution].sort((a, b) => a - b), join.solution, 'increasing');
+});
+
+test('quick exit while the puzzle is being solved stops it: no join is sent', async () => {
+  // Quick exit comes at the first pause between slices; unstopped, the rest takes ~0.1 s.
+  let slices = 0;
+  const { factory, client } = setup(undefined, async () => {
+    if (++slices === 1) client.wipe();
+  });
+  client.start();
+  const socket = factory.sockets[0]!;
+  socket.open();
+  socket.text({ ...welcome(), puzzle: { challenge: '5a'.repeat(32), bits: 12, solutions: 24 } });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(slices, 1);
+  assert.ok(!socket.controls.some((message) => (message as { type: string }).type === 'join'));
+});
+
+test('a welcome with a malformed puzzle is not a welcome', () => {
+  const { factory, client } = setup();
+  client.start();
+  const socket = factory.sockets[0]!;
+  socket.open();
+  for (const puzzle of [{ challenge: 'zz', bits: 6, solutions: 4 }, { challenge: '00'.repeat(32), bits: 25, solutions: 4 }, { challenge: '00'.repeat(32), bits: 6, solutions: 0 }, 7]) {
+    socket.text({ ...welcome(), puzzle });
+  }
+  assert.deepEqual(socket.controls, []);
 });
 
 test('a fingerprint that does not match the embed snippet fails closed before joining', () => {
