@@ -4,10 +4,10 @@
 // beside a join without one, in the same run (README "Under attack").
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { PartnerSite, kNeutralUrl, launchChromium, newContext, openWidget, screenshot, startChat, waitUntilQueued } from '../support/browser';
-import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { PartnerSite, kNeutralUrl, newContext, openWidget, screenshot, startChat, tapQuickExit, useBrowserBench, waitUntilQueued } from '../support/browser';
+import { backendKind } from '../support/haven_under_test';
 
 const kind = backendKind();
 const kExitBudgetMs = 300;
@@ -48,24 +48,10 @@ async function timeToQueue(page: Page, partner: PartnerSite): Promise<number> {
 
 describe(`join puzzle (${kind ?? 'no backend'})`, { skip: kind === null }, () => {
   describe('with the default difficulty, asked from the second waiting visitor on', () => {
-    let haven: HavenUnderTest;
-    let partner: PartnerSite;
-    let browser: Browser;
-
-    before(async () => {
-      partner = await PartnerSite.start();
-      haven = await startHaven(partner.origin, { extraConfig: ['helpline.puzzle_from_waiting = 1', 'helpline.puzzle_solutions = 16', 'helpline.puzzle_bits = 14'] });
-      partner.use(haven);
-      browser = await launchChromium();
-    });
-
-    after(async () => {
-      await browser?.close();
-      await haven?.stop();
-      await partner?.stop();
-    });
+    const bench = useBrowserBench({ extraConfig: ['helpline.puzzle_from_waiting = 1', 'helpline.puzzle_solutions = 16', 'helpline.puzzle_bits = 14'] });
 
     test('the widget solves the puzzle and joins; the time it took, beside a join without one', async (t) => {
+      const { browser, partner } = bench;
       const first = await newContext(browser);
       const firstPage = await first.newPage();
       const firstSeen = recordControls(firstPage);
@@ -91,24 +77,10 @@ describe(`join puzzle (${kind ?? 'no backend'})`, { skip: kind === null }, () =>
   });
 
   describe('with a puzzle that takes minutes', () => {
-    let haven: HavenUnderTest;
-    let partner: PartnerSite;
-    let browser: Browser;
-
-    before(async () => {
-      partner = await PartnerSite.start();
-      haven = await startHaven(partner.origin, { extraConfig: ['helpline.puzzle_from_waiting = 0', 'helpline.puzzle_solutions = 64', 'helpline.puzzle_bits = 22'] });
-      partner.use(haven);
-      browser = await launchChromium();
-    });
-
-    after(async () => {
-      await browser?.close();
-      await haven?.stop();
-      await partner?.stop();
-    });
+    const bench = useBrowserBench({ extraConfig: ['helpline.puzzle_from_waiting = 0', 'helpline.puzzle_solutions = 64', 'helpline.puzzle_bits = 22'] });
 
     test('quick exit while the widget is solving leaves at once and never joins', async (t) => {
+      const { browser, partner } = bench;
       const context = await newContext(browser);
       const page = await context.newPage();
       const seen = recordControls(page);
@@ -118,12 +90,7 @@ describe(`join puzzle (${kind ?? 'no backend'})`, { skip: kind === null }, () =>
       while (!seen.received.some((m) => m['type'] === 'welcome')) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 300)); // well into the search
       await screenshot(page, 'bg-desktop-puzzle-connecting');
-      const box = await frame.locator('#quick-exit').boundingBox();
-      assert.ok(box);
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      const started = Date.now();
-      await page.mouse.down();
-      await page.mouse.up();
+      const started = await tapQuickExit(page, frame);
       await page.waitForURL(kNeutralUrl, { waitUntil: 'commit', timeout: 5000 });
       const elapsed = Date.now() - started;
       t.diagnostic(`the top page was on the neutral site ${elapsed} ms after the tap, mid-puzzle`);

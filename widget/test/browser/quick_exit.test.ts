@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { PartnerSite, chatInProgress, kNeutralUrl, launchChromium, newContext, openWidget, startChat, storageCounts } from '../support/browser';
+import { PartnerSite, chatInProgress, kNeutralUrl, launchChromium, newContext, openWidget, startChat, storageCounts, tapQuickExit } from '../support/browser';
 import { backendKind, startHaven, type HavenUnderTest } from '../support/haven_under_test';
 
 const kind = backendKind();
@@ -19,17 +19,7 @@ const kSlowExitSiteMs = 3000;
 type Trigger = (page: Page, frame: Frame) => Promise<number>;
 
 const triggers: Record<string, Trigger> = {
-  'the button': async (page, frame) => {
-    // A raw tap where the button is: a locator's click would first spend its own time checking
-    // the button, which the visitor does not wait for.
-    const box = await frame.locator('#quick-exit').boundingBox();
-    assert.ok(box);
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const started = Date.now();
-    await page.mouse.down();
-    await page.mouse.up();
-    return started;
-  },
+  'the button': tapQuickExit,
   'Shift×3 inside the frame': async (page, frame) => {
     await frame.locator('#composer').click();
     await page.keyboard.press('Shift');

@@ -10,7 +10,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
-import { readEmbed, type HavenUnderTest } from './haven_under_test';
+import { after, before } from 'node:test';
+import { readEmbed, startHaven, type HavenUnderTest, type StartOptions } from './haven_under_test';
 import { chromiumTrustArgs } from './test_tls';
 
 export const kNeutralUrl = 'http://neutral.test/';
@@ -171,4 +172,45 @@ export async function storageCounts(page: Page): Promise<Record<string, number>>
       serviceWorkers: workers.length,
     };
   });
+}
+
+/** What a describe block's tests share: a partner site, Haven behind it, Chromium. */
+export interface BrowserBench {
+  readonly haven: HavenUnderTest;
+  readonly partner: PartnerSite;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts a partner site, Haven (with `options`) and Chromium before the enclosing describe's
+ * tests and stops them after; the returned object's fields are set once `before` has run.
+ */
+export function useBrowserBench(options: StartOptions = {}): BrowserBench {
+  const bench = {} as { haven: HavenUnderTest; partner: PartnerSite; browser: Browser };
+  before(async () => {
+    bench.partner = await PartnerSite.start();
+    bench.haven = await startHaven(bench.partner.origin, options);
+    bench.partner.use(bench.haven);
+    bench.browser = await launchChromium();
+  });
+  after(async () => {
+    await bench.browser?.close();
+    await bench.haven?.stop();
+    await bench.partner?.stop();
+  });
+  return bench;
+}
+
+/**
+ * Taps quick exit and returns when it was pressed. A raw tap where the button is: a locator's
+ * click would first spend its own time checking the button, which the visitor does not wait for.
+ */
+export async function tapQuickExit(page: Page, frame: Frame): Promise<number> {
+  const box = await frame.locator('#quick-exit').boundingBox();
+  if (!box) throw new Error('no quick exit button');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const started = Date.now();
+  await page.mouse.down();
+  await page.mouse.up();
+  return started;
 }
