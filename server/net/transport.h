@@ -13,6 +13,7 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/teardown.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -21,6 +22,14 @@
 #include "server/net/tls_context.h"
 
 namespace haven::net {
+
+// The WebSocket teardown of a plain TCP connection: shut down our sending side (a server), read
+// and discard what the peer still sends until it closes (at most kMaxDrainBytes, for at most
+// kMaxDrainTime), then close. Closing a socket with unread bytes makes the kernel send a reset,
+// which can overtake the close frame just written: the peer would see 1006 instead of, say,
+// 1009 after an oversized message. Beast 1.81's own TCP teardown stops after the first read (it
+// never updates its byte count), so it resets exactly then.
+void DrainAndClose(Socket& socket, beast::role_type role, std::function<void(beast::error_code)> done);
 
 class Transport {
  public:
@@ -89,7 +98,8 @@ class Transport {
     if (transport.tls_) {
       async_teardown(role, *transport.tls_, std::forward<TeardownHandler>(handler));
     } else {
-      async_teardown(role, transport.socket_, std::forward<TeardownHandler>(handler));
+      auto shared = std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
+      DrainAndClose(transport.socket_, role, [shared](beast::error_code ec) { std::move (*shared)(ec); });
     }
   }
   friend void teardown(beast::role_type role, Transport& transport, beast::error_code& ec) {
