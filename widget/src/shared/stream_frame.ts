@@ -1,7 +1,7 @@
 // One stream frame through the receiver rules both sides share (protocol.md §7.5, §10): a
 // duplicate is acknowledged again, a gap asks for a resend, a frame that does not decrypt is
-// dropped (the genuine one can still arrive), and one that decrypts to something malformed
-// breaks the leg. Used by the visitor's chat session and the console's chat legs.
+// dropped and the genuine one asked for again (it may have been the last frame, with nothing
+// after it to reveal a gap), and one that decrypts to something malformed breaks the leg. Used by the visitor's chat session and the console's chat legs.
 
 import type { E2eErrorCode, Message, StreamReceiver } from '../e2e/index';
 import type { LegDelivery } from './delivery';
@@ -21,6 +21,7 @@ export function receiveStreamFrame(
         delivery.received(receiver.acknowledgedSeq, true);
         return null;
       case 'frame_gap':
+      case 'decrypt_failed':
         delivery.gap(receiver.nextSeq);
         return null;
       case 'bad_padding':
@@ -28,7 +29,7 @@ export function receiveStreamFrame(
         fail(result.error.code);
         return null;
       default:
-        return null; // decrypt_failed, stream_finished: drop; the genuine frame can still arrive
+        return null; // stream_finished: drop
     }
   }
   delivery.received(seq);
