@@ -224,7 +224,11 @@ void Helpline::AnnounceQueue(Instant now, bool force_all, Effects& out) {
   queue_.ForEachInOrder([&](const ChatId& id) {
     Conversation& chat = chats_.at(id);
     ++position;
-    if (chat.state != ChatState::kWaiting || !chat.visitor_connected) return true;
+    // A visitor being offered to a counselor is still waiting, as far as she knows: she is
+    // told her place like everyone else (before, she kept her old number meanwhile, and the
+    // visitor behind her was told the same one).
+    bool waiting = chat.state == ChatState::kWaiting || chat.state == ChatState::kOffered;
+    if (!waiting || !chat.visitor_connected) return true;
     QueueStatus status{position, estimator_.Estimate(position - 1, slots, free_slots)};
     bool due = !chat.announced || now - chat.announced_at >= rules_.position_update_interval;
     if ((force_all || due) && chat.announced != status) {
@@ -396,14 +400,18 @@ void Helpline::On(const TakeNext& command, Instant now, Effects& out) {
     out.push_back(Reject(RejectionCode::kAtCapacity, std::nullopt, command.counselor));
     return;
   }
-  counselor->state = CounselorState::kAvailable;  // taking a chat ends a break
   counselor->connected = true;
+  // Taking a chat ends a break (Assign announces the new state); with nothing to take, the
+  // break goes on. Routing counts the counselor as available either way.
+  CounselorState before = counselor->state;
+  counselor->state = CounselorState::kAvailable;
   Routing routing = CurrentRouting();
   auto next = queue_.FindFirst([&](const ChatId& id) {
     const Conversation& chat = chats_.at(id);
     return chat.state == ChatState::kWaiting && chat.visitor_connected && Eligible(*counselor, chat, routing);
   });
   if (!next) {
+    counselor->state = before;
     out.push_back(NothingToTake{command.counselor});
     return;
   }

@@ -15,7 +15,8 @@ Connection::Connection(HelplineService& service, net::WebSocketPeer& peer, core:
       connected_at_(now),
       hello_deadline_(now + service.options().hello_timeout),
       messages_(messages_per_second, 2 * messages_per_second),
-      frames_(frames_per_second, 2 * frames_per_second) {}
+      frames_(frames_per_second, 2 * frames_per_second),
+      resent_frames_(frames_per_second, 2 * frames_per_second) {}
 
 void Connection::SendText(std::string text) {
   if (closing_) return;
@@ -98,8 +99,10 @@ bool Connection::AllowMessage() {
   return false;
 }
 
-bool Connection::AllowFrame() {
-  if (frames_.TryTake(service_.now())) return true;
+bool Connection::AllowFrame(FrameCharge charge) {
+  if (charge == FrameCharge::kFree) return true;
+  TokenBucket& budget = charge == FrameCharge::kNew ? frames_ : resent_frames_;
+  if (budget.TryTake(service_.now())) return true;
   service_.Counted("rate_limited");
   SendText(ErrorMessage(ControlError::kRateLimited));
   Close(4029, "rate limited");
@@ -120,7 +123,7 @@ void VisitorConnection::GivePuzzle(const JoinPuzzle& puzzle, std::chrono::millis
 void VisitorConnection::OnMessage(std::string_view data, bool binary) {
   if (closing()) return;
   if (binary) {
-    if (AllowFrame()) service_.VisitorFrame(*this, data);
+    service_.VisitorFrame(*this, data);  // charged there, by what the frame is
     return;
   }
   if (!AllowMessage()) return;
@@ -156,7 +159,7 @@ void CounselorConnection::OnMessage(std::string_view data, bool binary) {
       ProtocolError(ControlError::kNotAllowedNow);
       return;
     }
-    if (AllowFrame()) service_.CounselorFrame(*this, data);
+    service_.CounselorFrame(*this, data);  // charged there, by what the frame is
     return;
   }
   if (!AllowMessage()) return;

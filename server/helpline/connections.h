@@ -11,6 +11,7 @@
 #include "server/core/ids.h"
 #include "server/core/profile.h"
 #include "server/helpline/control_error.h"
+#include "server/helpline/frame_ledger.h"
 #include "server/helpline/join_puzzle.h"
 #include "server/helpline/rate_limiter.h"
 #include "server/net/websocket_endpoint.h"
@@ -40,6 +41,9 @@ class Connection {
   void Close(std::uint16_t code, std::string_view reason);
   // Answers a bad message; after too many the connection is closed with 4000.
   void ProtocolError(ControlError error);
+  // Takes what a binary frame costs from its budget (new frames and resent ones have one each,
+  // protocol 10); when that budget is spent, `error` rate_limited and close 4029.
+  bool AllowFrame(FrameCharge charge);
   bool closing() const { return closing_; }
   core::Instant connected_at() const { return connected_at_; }
   // join, resume or auth must come before this, or the connection is closed with 4008.
@@ -49,7 +53,6 @@ class Connection {
 
  protected:
   bool AllowMessage();
-  bool AllowFrame();
   HelplineService& service_;
 
  private:
@@ -64,6 +67,7 @@ class Connection {
  private:
   TokenBucket messages_;
   TokenBucket frames_;
+  TokenBucket resent_frames_;
   int protocol_errors_ = 0;
   bool closing_ = false;
   bool holding_ = false;

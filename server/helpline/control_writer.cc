@@ -55,6 +55,9 @@ std::string_view WithdrawReasonName(core::WithdrawReason reason) {
 
 std::string Serialize(const json::object& object) { return json::serialize(object); }
 
+// A whole number of the options (a rate kept as a double) as a JSON integer, not "5E1".
+std::uint64_t Count(double value) { return static_cast<std::uint64_t>(value); }
+
 json::array EmergencyNumbers(const HelplineOptions& options) {
   json::array numbers;
   for (const auto& number : options.emergency_numbers) {
@@ -93,6 +96,12 @@ std::string RejectedMessage(core::RejectionCode code, const std::optional<core::
   return Serialize(object);
 }
 
+std::string RejectedMessage(ControlError error, const std::optional<core::ChatId>& chat) {
+  json::object object{{"type", "rejected"}, {"code", ControlErrorName(error)}, {"message", ControlErrorSentence(error)}};
+  if (chat) object["chat_id"] = HexOf(*chat);
+  return Serialize(object);
+}
+
 std::string NotAllowedMessage() {
   return Serialize({{"type", "rejected"}, {"code", "not_allowed"}, {"message", "Only supervisors may do that."}});
 }
@@ -102,7 +111,10 @@ std::string WelcomeMessage(const HelplineOptions& options, const JoinPuzzle* puz
                        {"protocol", 1},
                        {"org", OrgObject(options.org)},
                        {"emergency_numbers", EmergencyNumbers(options)},
-                       {"limits", json::object{{"max_text_bytes", 4000}, {"max_message_bytes", options.max_message_bytes}}}};
+                       {"limits", json::object{{"max_text_bytes", 4000},
+                                               {"max_message_bytes", options.max_message_bytes},
+                                               {"frames_per_second", Count(options.frames_per_second)},
+                                               {"frame_burst", Count(2 * options.frames_per_second)}}}};
   if (puzzle) {
     welcome["puzzle"] = json::object{{"challenge", Hex(puzzle->challenge.data(), puzzle->challenge.size())},
                                      {"bits", puzzle->bits},
@@ -179,7 +191,9 @@ std::string ReadyMessage(const CounselorCard& me, std::string_view role, int max
                     {"org", OrgObject(options.org)},
                     {"chats", list},
                     {"canned_replies", json::object{{"bg", bg}, {"en", en}}},
-                    {"wrap_up", json::object{{"categories", categories}, {"outcomes", outcomes}}}});
+                    {"wrap_up", json::object{{"categories", categories}, {"outcomes", outcomes}}},
+                    {"limits", json::object{{"frames_per_second", Count(options.counselor_frames_per_second)},
+                                            {"frame_burst", Count(2 * options.counselor_frames_per_second)}}}});
 }
 
 std::string OperatorSnapshotMessage(const core::HelplineSnapshot& snapshot, const std::vector<OperatorHistory::Bucket>& history,

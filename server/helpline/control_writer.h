@@ -39,7 +39,9 @@ std::string HexOf(const core::ChatId& chat);
 
 std::string ErrorMessage(ControlError error);
 std::string RejectedMessage(core::RejectionCode code, const std::optional<core::ChatId>& chat);
-std::string NotAllowedMessage();  // a counselor asked for what only supervisors may have
+std::string NotAllowedMessage();
+// A valid request refused (protocol 12.1: `rejected`, never counted as a protocol error).
+std::string RejectedMessage(ControlError error, const std::optional<core::ChatId>& chat);  // a counselor asked for what only supervisors may have
 
 // With `puzzle`, the join must carry its solution (protocol 11.2).
 std::string WelcomeMessage(const HelplineOptions& options, const JoinPuzzle* puzzle = nullptr);

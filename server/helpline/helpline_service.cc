@@ -294,19 +294,40 @@ void HelplineService::VisitorLeave(VisitorConnection& connection) {
   if (connection.route) {
     core::ChatId chat = connection.route->chat;
     connection.route->relay.Clear();  // a quick exit leaves nothing behind, at once
+    // The visitor hears nothing more (no `ended`: it knows why the chat ended, protocol 11.2)
+    // and is closed at once, without waiting for the chat's end to be synced.
+    connection.route->visitor = nullptr;
+    connection.route = nullptr;
     Run(core::LeaveChat{chat});
     EndRoute(chat);
   }
   connection.Close(net::kCloseNormal, "left");
 }
 
+namespace {
+
+// What a frame costs its sender, by kind (protocol 10, frame limits).
+FrameCharge ChargeOf(FrameLedger& ledger, const EnvelopeHeader& header, RelayDirection sent_towards) {
+  RelayDirection acked_frames_went =
+      sent_towards == RelayDirection::kToCounselor ? RelayDirection::kToVisitor : RelayDirection::kToCounselor;
+  switch (header.type) {
+    case EnvelopeType::kData: return ledger.Data(sent_towards, header.leg, header.seq);
+    case EnvelopeType::kAck: return ledger.Ack(acked_frames_went, header.leg, header.seq);
+    case EnvelopeType::kResend: return FrameCharge::kResent;
+  }
+  return FrameCharge::kNew;
+}
+
+}  // namespace
+
 void HelplineService::VisitorFrame(VisitorConnection& connection, std::string_view message) {
   auto header = ParseEnvelope(message);
   ChatRoute* route = connection.route;
   if (!header || !route || header->chat != route->chat || header->leg > route->current_leg) {
-    connection.ProtocolError(ControlError::kBadFrame);
+    if (connection.AllowFrame(FrameCharge::kNew)) connection.ProtocolError(ControlError::kBadFrame);
     return;
   }
+  if (!connection.AllowFrame(ChargeOf(route->ledger, *header, RelayDirection::kToCounselor))) return;
   auto frame = std::make_shared<const std::string>(message);
   if (environment_.metrics) {
     environment_.metrics->frames[0].fetch_add(1, std::memory_order_relaxed);
@@ -461,7 +482,10 @@ void HelplineService::SubmitWrapUp(CounselorConnection& connection, const WrapUp
   bool valid = known(options_.wrap_up_outcomes, request.outcome) &&
                std::ranges::all_of(request.categories, [&](const auto& c) { return known(options_.wrap_up_categories, c); });
   if (!valid) {
-    connection.ProtocolError(ControlError::kBadWrapUp);
+    // A refusal, not a broken client: the codes come from config, which a reload may change
+    // under an open console. Never counted towards max_protocol_errors.
+    CountError(ControlErrorName(ControlError::kBadWrapUp));
+    connection.SendText(RejectedMessage(ControlError::kBadWrapUp, request.chat));
     return;
   }
   pending_wrap_ups_[request.chat] = {connection.identity->handle, request};
@@ -486,14 +510,19 @@ void HelplineService::CounselorFrame(CounselorConnection& connection, std::strin
   auto route = header ? routes_.find(header->chat) : routes_.end();
   if (!header || route == routes_.end()) {
     // A frame for a chat that just ended is harmless; anything else is a broken client.
-    if (!header) connection.ProtocolError(ControlError::kBadFrame);
+    if (connection.AllowFrame(FrameCharge::kNew) && !header) connection.ProtocolError(ControlError::kBadFrame);
     return;
   }
   auto holder = route->second.holders.find(header->leg);
   if (holder == route->second.holders.end() || holder->second != connection.identity->handle) {
-    connection.ProtocolError(ControlError::kBadFrame);
+    // Frames racing a transfer or a requeue (the counselor wrote as the leg moved on) are
+    // refused and dropped, not counted as a broken client (protocol 12.1).
+    if (!connection.AllowFrame(FrameCharge::kNew)) return;
+    CountError("not_your_chat");
+    connection.SendText(RejectedMessage(core::RejectionCode::kNotYourChat, header->chat));
     return;
   }
+  if (!connection.AllowFrame(ChargeOf(route->second.ledger, *header, RelayDirection::kToVisitor))) return;
   auto frame = std::make_shared<const std::string>(message);
   if (environment_.metrics) {
     environment_.metrics->frames[1].fetch_add(1, std::memory_order_relaxed);
@@ -842,7 +871,7 @@ void HelplineService::Count(const core::RecordStatistics& statistics) {
       if (alive.expired()) return;
       if (CounselorConnection* counselor = Counselor(by)) {
         // Acknowledged only once synced to disk.
-        counselor->SendText(saved ? WrapUpSavedMessage(chat) : ErrorMessage(ControlError::kStorageUnavailable));
+        counselor->SendText(saved ? WrapUpSavedMessage(chat) : RejectedMessage(ControlError::kStorageUnavailable, chat));
       }
     });
   });

@@ -20,6 +20,7 @@
 #include "server/helpline/chat_relay.h"
 #include "server/helpline/connections.h"
 #include "server/helpline/control_messages.h"
+#include "server/helpline/frame_ledger.h"
 #include "server/helpline/helpline_options.h"
 #include "server/helpline/operator_history.h"
 #include "server/helpline/rate_limiter.h"
@@ -36,6 +37,7 @@ struct ChatRoute {
   std::map<std::uint16_t, std::string> holders;  // leg -> counselor handle
   std::uint16_t current_leg = 0;
   ChatRelay relay;
+  FrameLedger ledger{};  // what each frame costs its sender (protocol 10, frame limits)
 };
 
 class HelplineService {

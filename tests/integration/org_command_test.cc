@@ -76,6 +76,21 @@ TEST_F(OrgCommand, RefusesToOverwriteAndRefusesAWrongPassphrase) {
   EXPECT_FALSE(fs::exists(dir_ / "keys" / "org-signing.key"));
 }
 
+// protocol.md 14: a passphrase file's bytes before its first LF, not normalised. One trailing
+// newline or none opens the same key; a CR before the LF is part of the passphrase.
+TEST_F(OrgCommand, APassphraseFileIsItsBytesBeforeTheFirstNewline) {
+  ASSERT_EQ(RunHaven("org init --dir " + Arg("keys") + " --passphrase-file " + Arg("root-pass")).first, 0);
+  std::ofstream(dir_ / "root-pass-bare") << "root passphrase canary 4417";
+  std::ofstream(dir_ / "root-pass-crlf") << "root passphrase canary 4417\r\n";
+  auto crlf = RunHaven("org signing-key --dir " + Arg("keys") + " --name X --root-passphrase-file " +
+                       Arg("root-pass-crlf") + " --passphrase-file " + Arg("signing-pass"));
+  EXPECT_NE(crlf.first, 0);
+  EXPECT_NE(crlf.second.find("passphrase does not open"), std::string::npos) << crlf.second;
+  auto bare = RunHaven("org signing-key --dir " + Arg("keys") + " --name X --root-passphrase-file " +
+                       Arg("root-pass-bare") + " --passphrase-file " + Arg("signing-pass"));
+  EXPECT_EQ(bare.first, 0) << bare.second;
+}
+
 // The root key file can leave the server after `haven org signing-key`: serve reads org-root.pub.
 TEST_F(OrgCommand, ServeNeedsOnlyThePublicHalfOfTheRootKey) {
   ASSERT_EQ(RunHaven("org init --dir " + Arg("keys") + " --passphrase-file " + Arg("root-pass")).first, 0);

@@ -127,6 +127,44 @@ TEST_F(HelplineTest, PositionUpdatesAreRateLimited) {
   EXPECT_TRUE(All<QueueUpdate>(Do(Tick{})).empty());  // nothing changed: nothing sent
 }
 
+// Before: the visitor being offered kept her old number until the offer was answered, and the
+// visitor behind her was told the same one.
+TEST_F(HelplineTest, AVisitorBeingOfferedIsToldHerPlaceLikeEveryoneElse) {
+  HelplineRules rules = Rules();
+  rules.offer_chats = true;
+  helpline_ = Helpline(rules);
+  Do(GoOnDuty{"c-1", Profile({}, {}, 1)});
+  Join(1);  // offered to c-1 at once
+  Join(2);
+  Join(3);
+  Do(AnswerOffer{"c-1", Chat(1), true});
+  Do(GoOnDuty{"c-2", Profile({}, {}, 1)});  // chat 2 is offered to c-2; 2 and 3 moved up
+  clock_.Advance(5s);
+  auto updates = All<QueueUpdate>(Do(Tick{}));
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(updates[0].chat, Chat(2));
+  EXPECT_EQ(updates[0].status.position, 1u);
+  EXPECT_EQ(updates[1].chat, Chat(3));
+  EXPECT_EQ(updates[1].status.position, 2u);
+}
+
+// "take next" during a break takes a chat and ends the break, saying so; with nothing to take
+// the break goes on (before, it silently made the counselor available, and offers began).
+TEST_F(HelplineTest, TakeNextDuringABreakEndsItOnlyWhenItTakesAChat) {
+  HelplineRules rules = Rules();
+  rules.offer_chats = true;
+  helpline_ = Helpline(rules);
+  Do(GoOnDuty{"c-1", Profile({}, {}, 2)});
+  Do(SetAway{"c-1", true});
+  auto nothing = Do(TakeNext{"c-1"});
+  EXPECT_EQ(All<NothingToTake>(nothing).size(), 1u);
+  EXPECT_EQ(helpline_.FindCounselor("c-1")->state, CounselorState::kAway);
+  EXPECT_TRUE(All<Offered>(Join(1)).empty()) << "a counselor on a break is offered nothing";
+  auto taken = Do(TakeNext{"c-1"});
+  EXPECT_EQ(One<Assigned>(taken).chat, Chat(1));
+  EXPECT_EQ(One<CounselorStatus>(taken).state, CounselorState::kAvailable);
+}
+
 TEST_F(HelplineTest, LanguageAndChildSkillAreStrictOnlyWhenSomeoneCanMeetThem) {
   Do(GoOnDuty{"english", Profile({Language::kEnglish})});
   Join(1, {Language::kBulgarian, AgeBand::kUnspecified, DangerAnswer::kUnspecified});

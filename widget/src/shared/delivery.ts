@@ -6,6 +6,9 @@
 // `ack` from the peer covers it, and sent again on `resend`, after a reconnect and when the peer
 // comes back. Frames are never re-encrypted: that would advance the stream (§6).
 //
+// Resending is paced (§10, frame limits): at most kResendBatch frames at once, then as many a
+// second, so a long backlog stays within the server's resend budget.
+//
 // Receiving: after each frame from the peer is processed, an `ack` for the highest seq
 // processed goes out within kAckDelayMs (several frames share one ack); a gap asks for a `resend`
 // from the expected seq, at most once per kResendIntervalMs for the same seq so that a burst of
@@ -18,6 +21,9 @@ import type { Clock, TimerHandle } from './clock';
 
 export const kAckDelayMs = 150;
 export const kResendIntervalMs = 1000;
+/** Frames resent at once, and then a second (§10: within the smallest resend budget, 50/s burst 100). */
+export const kResendBatch = 50;
+export const kResendPaceMs = 1000;
 
 /** Sends one binary message; false when the socket is not open (the frame stays kept). */
 export type BinarySink = (bytes: Uint8Array) => boolean;
@@ -37,6 +43,9 @@ export class LegDelivery {
   private lastResendAtMs_ = -Infinity;
   private disposed_ = false;
   private acknowledged_ = 0;
+  private resendTimer_: TimerHandle | null = null;
+  /** The next kept frame to resend once the pace allows: resending goes on from here. */
+  private resendNext_: number | null = null;
 
   constructor(
     readonly chatId: Uint8Array,
@@ -79,11 +88,15 @@ export class LegDelivery {
     while (this.kept_.length > 0 && (this.kept_[0]?.seq ?? Infinity) <= seq) this.kept_.shift();
   }
 
-  /** Sends every kept frame from `seq` on again, oldest first (`resend`). */
+  /** Sends every kept frame from `seq` on again, oldest first (`resend`), kResendBatch a second. */
   resendFrom(seq: number): void {
-    for (const frame of this.kept_) {
-      if (frame.seq >= seq && !this.transmit(frame)) return;
-    }
+    if (this.disposed_) return;
+    // A resend already under way from an earlier seq covers this one; an earlier start (a
+    // reconnect: a new connection, a new budget) begins at once.
+    if (this.resendNext_ !== null && this.resendNext_ <= seq) return;
+    this.resendNext_ = seq;
+    if (this.resendTimer_ !== null) this.clock_.clearTimeout(this.resendTimer_);
+    this.resendBatch();
   }
 
   /** Sends every kept frame again (after a reconnect, or `peer` connected). */
@@ -139,6 +152,9 @@ export class LegDelivery {
     this.disposed_ = true;
     if (this.ackTimer_ !== null) this.clock_.clearTimeout(this.ackTimer_);
     this.ackTimer_ = null;
+    if (this.resendTimer_ !== null) this.clock_.clearTimeout(this.resendTimer_);
+    this.resendTimer_ = null;
+    this.resendNext_ = null;
     this.kept_.length = 0;
   }
 
@@ -146,6 +162,24 @@ export class LegDelivery {
     if (this.disposed_ || this.ackUpTo_ < 1 || this.ackUpTo_ === this.lastAckSent_) return;
     const sent = this.sink_(encodeEnvelope({ type: 'ack', chatId: this.chatId, leg: this.leg, seq: this.ackUpTo_ }));
     if (sent) this.lastAckSent_ = this.ackUpTo_;
+  }
+
+  private resendBatch(): void {
+    this.resendTimer_ = null;
+    const from = this.resendNext_;
+    if (this.disposed_ || from === null) return;
+    let sent = 0;
+    for (const frame of this.kept_) {
+      if (frame.seq < from) continue;
+      if (sent === kResendBatch) {
+        this.resendNext_ = frame.seq;
+        this.resendTimer_ = this.clock_.setTimeout(() => this.resendBatch(), kResendPaceMs);
+        return;
+      }
+      if (!this.transmit(frame)) break; // the socket is gone: the next reconnect resends
+      sent++;
+    }
+    this.resendNext_ = null;
   }
 
   private transmit(frame: KeptFrame): boolean {

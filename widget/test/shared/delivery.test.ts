@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseEnvelope, type Envelope } from '../../src/e2e/envelope';
-import { kAckDelayMs, kResendIntervalMs, LegDelivery } from '../../src/shared/delivery';
+import { kAckDelayMs, kResendBatch, kResendIntervalMs, kResendPaceMs, LegDelivery } from '../../src/shared/delivery';
 import { FakeClock } from './fakes';
 
 const kChat = new Uint8Array(16).fill(7);
@@ -105,4 +105,22 @@ test('reacknowledge() repeats the last ack at once; dispose() forgets frames and
   assert.equal(clock.pendingTimers, 0);
   delivery.push(2, frame(2));
   assert.equal(summary(wire).filter((line) => line.startsWith('data')).length, 1);
+});
+
+test('a long backlog is resent kResendBatch frames a second, and dispose() stops it', () => {
+  const { clock, wire, state, delivery } = setup(false);
+  for (let seq = 1; seq <= 120; seq++) delivery.push(seq, frame(seq));
+  state.open = true;
+  delivery.resendAll();
+  assert.equal(wire.length, kResendBatch, 'the first batch at once');
+  delivery.resendFrom(60); // covered by the resend under way
+  assert.equal(wire.length, kResendBatch);
+  clock.advance(kResendPaceMs - 1);
+  assert.equal(wire.length, kResendBatch, 'nothing more within the second');
+  clock.advance(1);
+  assert.equal(wire.length, 2 * kResendBatch);
+  assert.deepEqual(wire.map((e) => e.seq), Array.from({ length: 2 * kResendBatch }, (_, i) => i + 1), 'oldest first, none twice');
+  delivery.dispose();
+  clock.advance(kResendPaceMs);
+  assert.equal(wire.length, 2 * kResendBatch);
 });
