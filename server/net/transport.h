@@ -94,18 +94,26 @@ class Transport {
   // For Beast's WebSocket close: TLS sends close_notify before the TCP socket goes.
   template <typename TeardownHandler>
   friend void async_teardown(beast::role_type role, Transport& transport, TeardownHandler&& handler) {
-    using beast::websocket::async_teardown;
+    auto shared = std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
     if (transport.tls_) {
-      async_teardown(role, *transport.tls_, std::forward<TeardownHandler>(handler));
+      // Beast's TLS teardown, spelled out: close_notify, then the TCP teardown (ours, as below).
+      // Called through Beast, clang 16 finds Beast 1.81's friend declaration and its definition
+      // as two candidates, and the definition alone may not reach the stream's private member.
+      transport.tls_->async_shutdown([&transport, role, shared](beast::error_code shutdown_ec) {
+        DrainAndClose(transport.tls_->next_layer(), role, [shared, shutdown_ec](beast::error_code ec) {
+          std::move(*shared)(shutdown_ec ? shutdown_ec : ec);
+        });
+      });
     } else {
-      auto shared = std::make_shared<std::decay_t<TeardownHandler>>(std::forward<TeardownHandler>(handler));
-      DrainAndClose(transport.socket_, role, [shared](beast::error_code ec) { std::move (*shared)(ec); });
+      DrainAndClose(transport.socket_, role, [shared](beast::error_code ec) { std::move(*shared)(ec); });
     }
   }
   friend void teardown(beast::role_type role, Transport& transport, beast::error_code& ec) {
     using beast::websocket::teardown;
     if (transport.tls_) {
-      teardown(role, *transport.tls_, ec);
+      transport.tls_->shutdown(ec);  // as async_teardown above
+      beast::error_code ignored;
+      teardown(role, transport.tls_->next_layer(), ignored);
     } else {
       teardown(role, transport.socket_, ec);
     }
