@@ -6,6 +6,15 @@ if(HAVEN_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   set(CMAKE_CXX_COMPILER_LAUNCHER "${HAVEN_CCACHE}")
 endif()
 
+# The fuzz preset (clang 16): every library instrumented for coverage and both sanitizers; the
+# fuzz targets link libFuzzer's main (fuzz/CMakeLists.txt). libstdc++ 12 hides std::expected
+# from clang 16 (it checks __cpp_concepts >= 202002L, clang reports 201907): the preset's flags
+# redefine the macro, which is safe because clang 16 implements what libstdc++ uses.
+if(HAVEN_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(HAVEN_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
