@@ -19,6 +19,9 @@ template <typename... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Spelled out for clang 16, which does not deduce aggregate bases on its own.
+template <typename... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 crypto::Digest Verifier(const Token& token) { return crypto::Hash(token); }
 
