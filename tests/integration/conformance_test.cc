@@ -233,13 +233,8 @@ TEST(Conformance, WhatACounselorCanProvoke) {
 // Row `offer_pending`: take_next while an offer to this counselor is open.
 TEST(Conformance, TakeNextWhileAnOfferIsOpen) {
   ServerProcess server;
-  auto account = EnrolCounselor(server, "c-1");
-  CounselorBot counselor(server, *account);
-  counselor.Duty("available");
-  VisitorBot visitor(server);
-  ASSERT_TRUE(visitor.Join());
-  ASSERT_TRUE(counselor.Until([&] { return counselor.LastOf("offer").has_value(); }));
-  EXPECT_EQ(JsonString(Rejected(counselor, {{"type", "take_next"}}), "code"), "offer_pending");
+  Chat offered = OfferChat(server);
+  EXPECT_EQ(JsonString(Rejected(*offered.counselor, {{"type", "take_next"}}), "code"), "offer_pending");
 }
 
 // Rows 1008 (too many WebSockets from one network; a puzzle not solved, with `bad_solution`)

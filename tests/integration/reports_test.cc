@@ -66,14 +66,9 @@ TEST(Metrics, NeedTheTokenAndPassPromtool) {
   ServerProcess server({{"metrics.token", "\"" + kToken + "\""}});
   EXPECT_EQ(HttpGet(server.port(), "/metrics")->status, 401);
   EXPECT_EQ(HttpGet(server.port(), "/metrics", "Authorization: Bearer wrong-token-0123456789abcdef\r\n")->status, 401);
-  auto account = EnrolCounselor(server, "c-1");
-  CounselorBot counselor(server, *account);
-  counselor.Duty("available");
-  VisitorBot visitor(server);
-  ASSERT_TRUE(visitor.Join());
-  ASSERT_TRUE(counselor.Until([&] { return counselor.LastOf("offer").has_value(); }));
-  counselor.Send({{"type", "answer_offer"}, {"chat_id", visitor.chat()}, {"accept", true}});
-  ASSERT_TRUE(PumpUntil([&] { return counselor.ready_for(visitor.chat()) && visitor.verified(); }, {&counselor, &visitor}));
+  Chat chat = StartChat(server, "c-1");
+  CounselorBot& counselor = *chat.counselor;
+  VisitorBot& visitor = *chat.visitor;
   counselor.Until([] { return false; }, std::chrono::milliseconds(1200));  // a tick updates the gauges
   auto reply = HttpGet(server.port(), "/metrics", "Authorization: Bearer " + kToken + "\r\n");
   ASSERT_TRUE(reply);

@@ -276,22 +276,32 @@ std::size_t CounselorBot::CountOf(std::string_view type) const {
   return static_cast<std::size_t>(std::ranges::count_if(control, [&](const auto& m) { return JsonString(m, "type") == type; }));
 }
 
-Chat StartChat(ServerProcess& server, const std::string& handle) {
-  auto check = [](bool ok, const char* step) {
-    if (!ok) throw std::runtime_error(std::string("StartChat: ") + step);
-  };
+namespace {
+
+void Check(bool ok, const char* step) {
+  if (!ok) throw std::runtime_error(std::string("starting a chat: ") + step);
+}
+
+}  // namespace
+
+Chat OfferChat(ServerProcess& server, const std::string& handle) {
   Chat chat;
   chat.account = EnrolCounselor(server, handle);
-  check(chat.account != nullptr, "enrolment failed");
+  Check(chat.account != nullptr, "enrolment failed");
   chat.counselor = std::make_unique<CounselorBot>(server, *chat.account);
-  check(chat.counselor->connected(), "the counselor did not connect");
+  Check(chat.counselor->connected(), "the counselor did not connect");
   chat.counselor->Duty("available");
   chat.visitor = std::make_unique<VisitorBot>(server);
-  check(chat.visitor->Join(), "the visitor was not queued");
+  Check(chat.visitor->Join(), "the visitor was not queued");
+  Check(chat.counselor->Until([&] { return chat.counselor->LastOf("offer").has_value(); }), "no offer came");
+  return chat;
+}
+
+Chat StartChat(ServerProcess& server, const std::string& handle) {
+  Chat chat = OfferChat(server, handle);
   std::string id = chat.visitor->chat();
-  check(chat.counselor->Until([&] { return chat.counselor->LastOf("offer").has_value(); }), "no offer came");
   chat.counselor->Send({{"type", "answer_offer"}, {"chat_id", id}, {"accept", true}});
-  check(PumpUntil([&] { return chat.counselor->ready_for(id) && chat.visitor->verified(); },
+  Check(PumpUntil([&] { return chat.counselor->ready_for(id) && chat.visitor->verified(); },
                   {chat.counselor.get(), chat.visitor.get()}),
         "the encrypted session did not come up");
   return chat;

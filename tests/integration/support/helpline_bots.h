@@ -148,7 +148,10 @@ struct Chat {
   std::unique_ptr<CounselorBot> counselor;
   std::unique_ptr<VisitorBot> visitor;
 };
-// Enrols `handle`, puts it on duty, brings a visitor in and has the counselor accept.
+// Enrols `handle`, puts it on duty and brings a visitor in: the counselor has been offered the
+// visitor's chat and has not answered yet.
+Chat OfferChat(ServerProcess& server, const std::string& handle = "c-1");
+// OfferChat, then the counselor accepts and the encrypted session comes up.
 Chat StartChat(ServerProcess& server, const std::string& handle = "c-1");
 
 }  // namespace haven::testing
