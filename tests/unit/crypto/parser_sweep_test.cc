@@ -4,8 +4,8 @@
 // runs this too). What the mutation could not have kept valid must be refused. Seeded: a
 // failure names the round that reproduces it.
 //
-// This is a sweep, not coverage-guided fuzzing: g++ has no libFuzzer, and Debian 12's clang 14
-// cannot compile C++23 std::expected code (README, Limits).
+// A seeded sweep that runs with every unit test; the coverage-guided fuzz targets for the same
+// parsers are in fuzz/ (clang 16, the fuzz preset).
 
 #include <gtest/gtest.h>
 
