@@ -175,7 +175,7 @@ TEST(Helpline, AVisitorBeingOfferedIsToldHerPlace) {
 // protocol.md 11.3: take_next during a break takes a chat and ends the break; with nothing to
 // take the break goes on (before, it silently made the counselor available).
 TEST(Helpline, TakeNextDuringABreakEndsItOnlyWithAChat) {
-  ServerProcess server({{"helpline.offer_chats", "false"}});
+  ServerProcess server;  // chats are offered to available counselors
   auto account = EnrolCounselor(server, "c-1");
   CounselorBot counselor(server, *account);
   counselor.Duty("available");
@@ -186,6 +186,10 @@ TEST(Helpline, TakeNextDuringABreakEndsItOnlyWithAChat) {
   EXPECT_EQ(Str(*counselor.LastOf("status"), "state"), "away");
   VisitorBot visitor(server);
   ASSERT_TRUE(visitor.Join());
+  // Still on a break: nobody offers her the chat (the old code had made her available without a
+  // word, and the offer came).
+  counselor.Until([] { return false; }, milliseconds(1500));
+  EXPECT_FALSE(counselor.LastOf("offer").has_value());
   counselor.Send({{"type", "take_next"}});
   ASSERT_TRUE(counselor.Until([&] { return counselor.LastOf("assigned").has_value(); }));
   ASSERT_TRUE(counselor.Until([&] { return Str(*counselor.LastOf("status"), "state") == "available"; }));
