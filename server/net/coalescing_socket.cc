@@ -8,6 +8,11 @@ void CoalescingSocket::State::AfterFlush(const std::shared_ptr<State>& self, std
     return;
   }
   self->after_flush.push_back(std::move(done));
+  // Only the teardown waits here, and nothing follows the close frame: a cork must not hold it
+  // back. (The session that corked may itself wait for Beast's write lock, which the teardown
+  // holds until this flush completes.)
+  self->corked = false;
+  ScheduleFlush(self);
 }
 
 void CoalescingSocket::State::ScheduleFlush(const std::shared_ptr<State>& self) {

@@ -15,6 +15,7 @@
 
 #include "server/log/log.h"
 #include "server/net/beast_request.h"
+#include "server/net/request_limits.h"
 #include "server/net/security_headers.h"
 #include "server/net/spawn.h"
 #include "server/net/websocket_session.h"
@@ -196,13 +197,13 @@ Task<void> HttpSession::Run() {
   bool first_request = true;
   while (!shutdown_requested_) {
     http::request_parser<http::string_body> parser;
-    parser.header_limit(limits.header_limit_bytes);
-    parser.body_limit(limits.body_limit_bytes);
+    ApplyRequestLimits(parser, limits);
     // Slow clients are dropped: the whole request must arrive within the timeout.
     ArmDeadline(first_request ? limits.request_timeout : limits.keep_alive_timeout);
     first_request = false;
     waiting_for_request_ = true;
     auto [ec, bytes] = co_await http::async_read_header(transport_, buffer_, parser, kUseTask);
+    if (!ec && HeaderOverLimit(bytes, limits)) ec = http::error::header_limit;
     // RFC 9112 §6.3: a request whose last transfer coding is not chunked has no length we could
     // trust; reading on would take its body for the next request (smuggling). 400 and close.
     if (!ec && parser.get().find(http::field::transfer_encoding) != parser.get().end() && !parser.chunked()) {
@@ -262,6 +263,15 @@ Task<void> HttpSession::Run() {
       }
       if (auto key = view.Header("Sec-WebSocket-Key"); !key || !IsWebSocketKey(*key)) {
         co_await Write(HttpResponse::Text(400, "malformed request: Sec-WebSocket-Key must be 16 bytes in base64"), false, false);
+        break;
+      }
+      // RFC 6455 §4.1: a client waits for the 101 before it sends a frame. Bytes already read
+      // past the request would be lost with this session's buffer and the frames after them
+      // read from the middle of one (found by fuzz/websocket_fuzzer), so the early client is
+      // refused instead.
+      if (buffer_.size() != 0) {
+        co_await Write(HttpResponse::Text(400, "malformed request: data sent before the WebSocket handshake completed"),
+                       false, false);
         break;
       }
       Upgrade(endpoint, parser.release(), client);

@@ -1,5 +1,6 @@
 #include "server/net/websocket_session.h"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/beast/websocket/stream_base.hpp>
 
 #include "server/log/log.h"
@@ -47,8 +48,11 @@ Task<void> WebSocketSession::Run(UpgradeRequest request) {
   ws_.read_message_max(settings.read_message_max_bytes);
   ws_.auto_fragment(false);
   // Beast adds its version as the Server header unless one is present: name the product only.
+  // When Beast refuses the upgrade (a wrong Sec-WebSocket-Version, say), the connection ends
+  // after its answer, so the answer says so: a client must not send its next request on it.
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
     response.set(beast::http::field::server, "haven");
+    if (response.result() != beast::http::status::switching_protocols) response.keep_alive(false);
   }));
 
   // The 101 response and the endpoint's first message (a visitor's welcome) leave in one
@@ -78,7 +82,7 @@ void WebSocketSession::ReadNext() {
   // A message is read in pieces of at most kReadPiece bytes: an idle connection's pending
   // read then holds a small buffer instead of Beast's default 1536 bytes (most messages,
   // control JSON and 296-byte data frames, still arrive in one piece).
-  ws_.async_read_some(read_buffer_, kReadPiece, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  ws_.async_read_some(read_buffer_, kReadPiece, asio::bind_cancellation_slot(read_cancel_.slot(), [self = shared_from_this()](beast::error_code ec, std::size_t) {
     if (ec) {
       if (ec == websocket::error::message_too_big) log::Info("websocket.message_too_big");
       self->Finish();
@@ -102,7 +106,7 @@ void WebSocketSession::ReadNext() {
       if (self->read_buffer_.capacity() > 2 * kReadPiece) self->read_buffer_.shrink_to_fit();
     }
     self->ReadNext();
-  });
+  }));
 }
 
 void WebSocketSession::Finish() {
@@ -157,6 +161,10 @@ void WebSocketSession::ForceClose() {
   log::Info("websocket.close_deadline_passed");
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).close(ignored);
+  // Closing the socket ends the operations waiting on it, but not the two Beast may have
+  // parked on each other (see read_cancel_): those complete only when cancelled.
+  read_cancel_.emit(asio::cancellation_type::terminal);
+  close_cancel_.emit(asio::cancellation_type::terminal);
 }
 
 void WebSocketSession::Pump() {
@@ -184,7 +192,7 @@ void WebSocketSession::Pump() {
   if (close_code_ && !close_started_) {
     close_started_ = true;
     websocket::close_reason reason(static_cast<websocket::close_code>(*close_code_), close_reason_);
-    ws_.async_close(reason, [self = shared_from_this()](beast::error_code) {});
+    ws_.async_close(reason, asio::bind_cancellation_slot(close_cancel_.slot(), [self = shared_from_this()](beast::error_code) {}));
   }
 }
 

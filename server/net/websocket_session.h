@@ -13,6 +13,7 @@
 // Lives on one event loop; touched only from that loop's thread.
 #pragma once
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -76,6 +77,13 @@ class WebSocketSession : public Connection, public WebSocketPeer, public std::en
   bool close_started_ = false;
   bool closed_ = false;  // the reader has ended; the socket is gone
   bool registered_ = false;  // in loop_.registry (for shutdown)
+  // A protocol error that arrives while the session's own close waits for the peer's close
+  // frame leaves Beast 1.81's read and close operations each parked on the lock the other
+  // holds, forever, with the session (and its connection slots) in their handlers (found by
+  // fuzz/websocket_fuzzer). Parked operations complete only on terminal cancellation, which
+  // ForceClose sends once the close deadline has passed.
+  asio::cancellation_signal read_cancel_;
+  asio::cancellation_signal close_cancel_;
 };
 
 }  // namespace haven::net

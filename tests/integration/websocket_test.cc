@@ -196,5 +196,38 @@ TEST(WebSocket, SessionsWorkWhateverLoopAcceptedThem) {
   EXPECT_EQ(server.WaitForExit(milliseconds(5000)), 0);
 }
 
+// A protocol error that arrives while the server's own close waits for the peer's close frame
+// parked Beast's read and close operations on each other for good, and the connection's slot
+// with them (found by fuzz/websocket_fuzzer): a client repeating it took every connection.
+TEST(WebSocket, AProtocolErrorDuringTheServersCloseDoesNotKeepTheConnection) {
+  ServerProcess server({{"server.max_connections", "8"}, {"server.counselor_reserved_connections", "1"},
+                        {"websocket.handshake_timeout_ms", "300"}});
+  auto frame = [](std::uint8_t first, std::string_view payload, bool masked) {
+    std::string bytes{static_cast<char>(first), static_cast<char>((masked ? 0x80 : 0) | payload.size())};
+    const char key[4] = {0x11, 0x22, 0x33, 0x44};
+    if (masked) bytes.append(key, 4);
+    for (std::size_t i = 0; i < payload.size(); ++i) bytes.push_back(static_cast<char>(payload[i] ^ (masked ? key[i % 4] : 0)));
+    return bytes;
+  };
+  for (int i = 0; i < 12; ++i) {
+    RawConnection connection(server.port());
+    connection.Send("GET /ws/diag HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: " +
+                    kOrigin + "\r\n\r\n");
+    auto upgraded = connection.ReadReply();
+    ASSERT_TRUE(upgraded) << i;
+    ASSERT_EQ(upgraded->status, 101) << i;
+    // The server is asked to close; before its close frame is answered, an unmasked frame.
+    connection.Send(frame(0x81, "close 4000", true) + frame(0x81, "unmasked", false));
+    // Seven places, each given back within the 300 ms close deadline: twelve such clients fit
+    // in turn, but only if every one is let go.
+    std::this_thread::sleep_for(milliseconds(150));
+  }
+  std::this_thread::sleep_for(milliseconds(1000));  // past the close deadline
+  auto page = HttpGet(server.port(), "/");
+  ASSERT_TRUE(page) << "no connection left";
+  EXPECT_EQ(page->status, 200);
+}
+
 }  // namespace
 }  // namespace haven::testing

@@ -90,8 +90,10 @@ std::optional<HttpReply> RawConnection::ReadReply(bool head_request, std::chrono
   std::size_t length = 0;
   bool has_length = reply.Has("content-length");
   if (has_length) length = std::stoul(reply.Header("content-length"));
-  if (head_request || reply.status == 304) length = 0;
-  if (has_length || head_request || reply.status == 304) {
+  // RFC 9112 §6.3: 1xx, 204 and 304 answers and answers to HEAD have no body.
+  bool bodiless = head_request || reply.status == 304 || reply.status == 204 || reply.status / 100 == 1;
+  if (bodiless) length = 0;
+  if (has_length || bodiless) {
     while (pending_.size() < length) {
       if (!ReadMore(fd_, pending_, deadline, eof)) return std::nullopt;
     }
