@@ -231,19 +231,22 @@ Task<void> HttpSession::Run() {
     http::request<http::string_body>& request = parser.get();
     ClientKey client = client_;
     BeastRequest view(request, client);
+    // An answer to HEAD has no body, refusals included (found by fuzz/http_fuzzer: a body after
+    // a HEAD's 400 reads as the start of a next response).
+    const bool head = view.method() == HttpMethod::kHead;
     if (view.path().empty() || view.path().front() != '/') {
-      co_await Write(HttpResponse::Text(400, "malformed request: target must be a path"), false, false);
+      co_await Write(HttpResponse::Text(400, "malformed request: target must be a path"), head, false);
       break;
     }
     if (auto forwarded = ClientOf(view)) {
       client = *forwarded;
     } else {
-      co_await Write(HttpResponse::Text(400, "malformed request: X-Forwarded-For is not an address"), false, false);
+      co_await Write(HttpResponse::Text(400, "malformed request: X-Forwarded-For is not an address"), head, false);
       break;
     }
     if (slot_.reserved && !ServesCounselors(view.path())) {
       // Out of the share kept for counselors: a visitor's page or socket waits for room.
-      co_await Write(HttpResponse::Text(503, "server is at its connection limit"), false, false);
+      co_await Write(HttpResponse::Text(503, "server is at its connection limit"), head, false);
       break;
     }
     RouteMatch match = state_.router.Match(view.method(), view.path());
@@ -254,15 +257,15 @@ Task<void> HttpSession::Run() {
       auto origin = view.Header("Origin");
       if (!origin || !endpoint.allowed_origins->Allows(*origin)) {
         log::Info("websocket.origin_refused");
-        co_await Write(HttpResponse::Text(403, "origin not allowed"), false, false);
+        co_await Write(HttpResponse::Text(403, "origin not allowed"), head, false);
         break;
       }
       if (state_.stopping.load()) {
-        co_await Write(HttpResponse::Text(503, "server is restarting"), false, false);
+        co_await Write(HttpResponse::Text(503, "server is restarting"), head, false);
         break;
       }
       if (auto key = view.Header("Sec-WebSocket-Key"); !key || !IsWebSocketKey(*key)) {
-        co_await Write(HttpResponse::Text(400, "malformed request: Sec-WebSocket-Key must be 16 bytes in base64"), false, false);
+        co_await Write(HttpResponse::Text(400, "malformed request: Sec-WebSocket-Key must be 16 bytes in base64"), head, false);
         break;
       }
       // RFC 6455 §4.1: a client waits for the 101 before it sends a frame. Bytes already read
@@ -271,7 +274,7 @@ Task<void> HttpSession::Run() {
       // refused instead.
       if (buffer_.size() != 0) {
         co_await Write(HttpResponse::Text(400, "malformed request: data sent before the WebSocket handshake completed"),
-                       false, false);
+                       head, false);
         break;
       }
       Upgrade(endpoint, parser.release(), client);
@@ -293,7 +296,7 @@ Task<void> HttpSession::Run() {
       case RouteMatch::Kind::kNotFound: response = HttpResponse::Text(404, "not found"); break;
     }
     bool keep_alive = request.keep_alive() && !response.close_connection && !shutdown_requested_;
-    if (!co_await Write(response, view.method() == HttpMethod::kHead, keep_alive) || !keep_alive) break;
+    if (!co_await Write(response, head, keep_alive) || !keep_alive) break;
   }
   // Responses carry their length, so a FIN without TLS close_notify cannot truncate one
   // unnoticed; waiting for the peer's close_notify would only hold the slot longer.

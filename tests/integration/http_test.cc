@@ -177,6 +177,21 @@ TEST(Http, FramesSentBeforeThe101AreRefusedNotLost) {
   EXPECT_TRUE(connection.WaitForClose(milliseconds(2000)));
 }
 
+// An answer to HEAD has no body. The refusals the session writes itself (a target that is not
+// a path, a bad X-Forwarded-For, the connection limit) carried one, which a client reads as the
+// start of a next response (found by fuzz/http_fuzzer).
+TEST(Http, ARefusedHeadRequestGetsNoBody) {
+  ServerProcess server;
+  RawConnection connection(server.port());
+  connection.Send("HEAD http://elsewhere/ HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto reply = connection.ReadReply(true);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  auto rest = connection.ReadToClose(milliseconds(2000));
+  ASSERT_TRUE(rest) << "the connection stayed open";
+  EXPECT_EQ(*rest, "") << "bytes after the answer to HEAD";
+}
+
 TEST(Http, MalformedRequestsAre400WithAReason) {
   ServerProcess server;
   for (std::string_view raw : {std::string_view("GARBAGE\r\n\r\n"), std::string_view("GET / HTTP/9.9\r\n\r\n"),

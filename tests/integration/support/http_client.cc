@@ -109,13 +109,17 @@ std::optional<HttpReply> RawConnection::ReadReply(bool head_request, std::chrono
   return reply;
 }
 
-bool RawConnection::WaitForClose(std::chrono::milliseconds timeout) {
+bool RawConnection::WaitForClose(std::chrono::milliseconds timeout) { return ReadToClose(timeout).has_value(); }
+
+std::optional<std::string> RawConnection::ReadToClose(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool eof = false;
-  std::string ignored;
-  while (ReadMore(fd_, ignored, deadline, eof)) {
+  std::string rest = std::move(pending_);
+  pending_.clear();
+  while (ReadMore(fd_, rest, deadline, eof)) {
   }
-  return eof;
+  if (!eof) return std::nullopt;
+  return rest;
 }
 
 std::optional<HttpReply> HttpGet(std::uint16_t port, std::string_view path, std::string_view extra_headers,

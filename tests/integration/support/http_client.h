@@ -37,6 +37,9 @@ class RawConnection {
                                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // True when the server closes the connection within `timeout` (after any pending bytes).
   bool WaitForClose(std::chrono::milliseconds timeout);
+  // The bytes that came after the last reply read, once the server has closed the connection
+  // (nullopt if it did not within `timeout`).
+  std::optional<std::string> ReadToClose(std::chrono::milliseconds timeout);
 
  private:
   int fd_ = -1;
